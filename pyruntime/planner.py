@@ -1,0 +1,98 @@
+"""Offline memory planner: places every arena buffer so that buffers alive at the same time never
+overlap, minimising the arena size.
+
+A buffer is alive over an inclusive range of operator positions [first, last]. Placement is tried
+with several orderings (and first-fit / best-fit gap choice), then a bounded, seeded random search;
+the smallest arena wins, and the search stops as soon as it meets the liveness lower bound (the
+largest total size of buffers alive at one operator).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Hashable, Sequence
+
+
+@dataclass
+class Buffer:
+    key: Hashable
+    size: int
+    first: int
+    last: int
+    offset: int = -1
+
+
+def _align(x: int, a: int) -> int:
+    return (x + a - 1) // a * a
+
+
+def _overlaps(a: Buffer, b: Buffer) -> bool:
+    return not (a.last < b.first or b.last < a.first)
+
+
+def lower_bound(buffers: Sequence[Buffer]) -> int:
+    if not buffers:
+        return 0
+    end = max(b.last for b in buffers)
+    return max(sum(b.size for b in buffers if b.first <= t <= b.last) for t in range(end + 1))
+
+
+def _place(order: Sequence[Buffer], alignment: int, best_fit: bool) -> tuple[int, dict[int, int]]:
+    placed: list[tuple[Buffer, int]] = []
+    offsets: dict[int, int] = {}
+    peak = 0
+    for buf in order:
+        busy = sorted((off, off + b.size) for b, off in placed if _overlaps(b, buf))
+        candidates: list[tuple[int, int]] = []  # (offset, gap size)
+        cursor = 0
+        for start, stop in busy:
+            if start - cursor >= buf.size:
+                candidates.append((cursor, start - cursor))
+                if not best_fit:
+                    break
+            cursor = max(cursor, _align(stop, alignment))
+        if not candidates or best_fit:
+            candidates.append((cursor, 1 << 62))
+        offset = min(candidates, key=lambda c: (c[1], c[0]))[0] if best_fit else candidates[0][0]
+        placed.append((buf, offset))
+        offsets[id(buf)] = offset
+        peak = max(peak, offset + buf.size)
+    return peak, offsets
+
+
+_ORDERS: list[Callable[[Buffer], tuple]] = [
+    lambda b: (-b.size, b.first),
+    lambda b: (-b.size * (b.last - b.first + 1), b.first),
+    lambda b: (-(b.last - b.first), -b.size),
+    lambda b: (b.first, -b.size),
+    lambda b: (-b.size, -b.first),
+]
+
+
+def plan(buffers: list[Buffer], alignment: int = 16, random_trials: int = 300,
+         seed: int = 0) -> int:
+    """Assign `offset` (aligned) to every buffer; return the arena size in bytes."""
+    if not buffers:
+        return 0
+    bound = lower_bound(buffers)
+    best: tuple[int, dict[int, int]] | None = None
+    orders = [sorted(buffers, key=k) for k in _ORDERS]
+    rng = random.Random(seed)
+    for i in range(len(orders) * 2 + random_trials):
+        if i < len(orders) * 2:
+            order, best_fit = orders[i // 2], bool(i % 2)
+        else:
+            order = list(buffers)
+            rng.shuffle(order)
+            # random orderings that still favour big, long-lived buffers first
+            order.sort(key=lambda b: -b.size * rng.uniform(0.5, 1.5))
+            best_fit = rng.random() < 0.5
+        result = _place(order, alignment, best_fit)
+        if best is None or result[0] < best[0]:
+            best = result
+        if best[0] <= bound:
+            break
+    assert best is not None
+    for b in buffers:
+        b.offset = best[1][id(b)]
+    return best[0]
