@@ -1,0 +1,143 @@
+"""Converter, blob format and memory plan, checked without the C engine."""
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pyruntime import blob as fmt
+from pyruntime import quant
+from pyruntime.convert import convert
+from pyruntime.errors import BlobFormatError, ConversionError, ModelReadError
+from pyruntime.inspect_blob import lifetimes
+
+ALL_MODELS = ("ad_autoencoder", "ic_resnet8", "kws_ds_cnn", "sww_ref_model", "vww_mobilenet")
+# TFLM's planned activation bytes (arena head) on these models, from ../shared/models/README.md.
+TFLM_HEAD = {"kws_ds_cnn": 16000, "vww_mobilenet": 73728, "ic_resnet8": 49152,
+             "ad_autoencoder": 768}
+MACS = {"kws_ds_cnn": 2.66e6, "vww_mobilenet": 7.49e6, "ic_resnet8": 12.5e6,
+        "ad_autoencoder": 0.26e6}
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_mlperf_conversion_summary(name: str, mlperf_model: Callable[[str], Path]) -> None:
+    conv = convert(mlperf_model(name))
+    s = conv.summary()
+    for key in ("arena_bytes", "blob_bytes", "constant_bytes", "macs", "ops"):
+        assert key in s
+    assert s["blob_bytes"] == len(conv.blob)
+    # Overhead target of the format: blob <= constant data + 10%.
+    assert s["blob_bytes"] <= 1.10 * s["constant_bytes"], s
+    # The plan is never below the liveness bound, and at or below TFLM's.
+    assert s["arena_bytes"] >= s["arena_lower_bound"]
+    if name in TFLM_HEAD:
+        assert s["arena_bytes"] <= TFLM_HEAD[name]
+        assert abs(s["macs"] - MACS[name]) / MACS[name] < 0.02  # figures given to 3 digits
+
+
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_plan_never_overlaps_live_tensors(name: str, mlperf_model: Callable[[str], Path]) -> None:
+    b = fmt.read_blob(convert(mlperf_model(name)).blob)
+    life = lifetimes(b)
+    arena = [(t, r) for t, r in enumerate(b.tensors) if r.storage == fmt.STORAGE_ARENA]
+    for t, r in arena:
+        assert r.offset % 16 == 0 and r.offset + r.nbytes <= b.arena_bytes
+    for i, (t, r) in enumerate(arena):
+        for u, s in arena[i + 1:]:
+            (f1, l1), (f2, l2) = life[t], life[u]
+            live_together = not (l1 < f2 or l2 < f1)
+            share = r.offset < s.offset + s.nbytes and s.offset < r.offset + r.nbytes
+            aliased = r.offset == s.offset and r.nbytes == s.nbytes  # a RESHAPE alias
+            assert not (live_together and share and not aliased), (t, u)
+
+
+def test_vww_plan_reaches_liveness_bound(mlperf_model: Callable[[str], Path]) -> None:
+    conv = convert(mlperf_model("vww_mobilenet"))
+    assert conv.arena_bytes == conv.arena_lower_bound == 55296
+
+
+def test_blob_roundtrip_and_header(mlperf_model: Callable[[str], Path]) -> None:
+    conv = convert(mlperf_model("kws_ds_cnn"), keep_names=True)
+    data = conv.blob
+    assert data[:4] == b"PYRT"
+    magic, major, minor, total, crc = struct.unpack_from("<4sHHII", data)
+    assert (major, minor, total) == (1, 0, len(data))
+    assert crc == zlib.crc32(data[16:]) & 0xFFFFFFFF
+    b = fmt.read_blob(data)
+    assert fmt.write_blob(b, keep_names=True) == data
+    assert b.tensors[b.inputs[0]].name == "input_1"
+    # Constant data is 16-byte aligned in the blob, so it can be used in place from flash.
+    assert b.sections[fmt.SEC_CONST][0] % 16 == 0
+    # Names are stripped by default.
+    plain = fmt.read_blob(convert(mlperf_model("kws_ds_cnn")).blob)
+    assert fmt.SEC_NAMES not in plain.sections and all(t.name == "" for t in plain.tensors)
+
+
+def test_reader_rejects_damage(mlperf_model: Callable[[str], Path]) -> None:
+    data = bytearray(convert(mlperf_model("ad_autoencoder")).blob)
+    with pytest.raises(BlobFormatError, match="CRC"):
+        fmt.read_blob(bytes(data[:16]) + bytes([data[16] ^ 1]) + bytes(data[17:]))
+    with pytest.raises(BlobFormatError, match="declares"):
+        fmt.read_blob(bytes(data[:-1]))
+    bad = bytearray(data)
+    struct.pack_into("<H", bad, 4, 2)
+    with pytest.raises(BlobFormatError, match="version"):
+        fmt.read_blob(bytes(bad))
+
+
+def test_reshape_is_aliased_not_copied(mlperf_model: Callable[[str], Path]) -> None:
+    conv = convert(mlperf_model("kws_ds_cnn"))
+    assert "RESHAPE" not in conv.summary()["op_counts"]
+    b = fmt.read_blob(conv.blob)
+    fc = next(op for op in b.ops if op.code == 9)
+    pool = next(op for op in b.ops if op.code == 1)
+    assert b.tensors[fc.inputs[0]].offset == b.tensors[pool.outputs[0]].offset
+    assert b.tensors[fc.inputs[0]].dims == (1, 64)
+
+
+def test_unsupported_operator_is_named() -> None:
+    from pyruntime.tflite_builder import unsupported_op_model
+
+    with pytest.raises(ConversionError) as err:
+        convert(unsupported_op_model())
+    assert err.value.op_index is not None
+    assert err.value.op_name == "TANH"
+    assert f"operator {err.value.op_index} (TANH)" in str(err.value)
+
+
+def test_not_a_model() -> None:
+    with pytest.raises(ModelReadError):
+        convert(b"\0" * 64)
+    with pytest.raises(ModelReadError):
+        convert(b"abc")
+
+
+def test_round_half_away_from_zero() -> None:
+    assert [quant.round_half_away(x) for x in (0.5, 1.5, 2.5, -0.5, -2.5, 2.4999)] == \
+        [1, 2, 3, -1, -3, 2]
+
+
+def test_quantize_multiplier_reconstructs_the_real_value() -> None:
+    rng = np.random.default_rng(1)
+    for real in np.exp(rng.uniform(-20, 5, 500)):
+        m, s = quant.quantize_multiplier(float(real))
+        assert (1 << 30) <= m < (1 << 31)
+        assert abs(m * 2.0 ** (s - 31) - real) <= real * 2.0 ** -30
+    assert quant.quantize_multiplier(0.0) == (0, 0)
+    assert quant.quantize_multiplier(2.0 ** -40) == (0, 0)  # flushed, as TFLite does
+    assert quant.quantize_multiplier(1.0) == (1 << 30, 1)
+    # Just below a power of two the fraction rounds up to 1.0: halve and bump the exponent.
+    assert quant.quantize_multiplier(1.0 - 2.0 ** -40) == (1 << 30, 1)
+
+
+def test_activation_ranges() -> None:
+    assert quant.activation_range("NONE", 0.1, 5) == (-128, 127)
+    assert quant.activation_range("RELU", 0.1, 5) == (5, 127)
+    assert quant.activation_range("RELU6", 0.1, -128) == (-128, -68)
+    assert quant.activation_range("RELU_N1_TO_1", 0.5, 0) == (-2, 2)
+    with pytest.raises(ValueError):
+        quant.activation_range("TANH", 0.1, 0)
