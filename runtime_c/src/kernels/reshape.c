@@ -1,0 +1,24 @@
+/* RESHAPE: no-op when the planner aliased the output onto the input, else a byte copy. */
+#include "kernels.h"
+
+pyrt_status pyrt_check_reshape(const pyrt_check_ctx *c) {
+  const pyrt_model *m = c->m;
+  const int32_t x = pyrt_in(c, 0), y = pyrt_out(c, 0);
+  /* an optional second input (TFLite's shape tensor) is ignored */
+  if (pyrt_ttype(m, x) != pyrt_ttype(m, y)) return PYRT_E_OP_TYPE;
+  if (pyrt_tbytes(m, x) != pyrt_tbytes(m, y)) return PYRT_E_OP_SHAPE;
+  return PYRT_OK;
+}
+
+void pyrt_eval_reshape(const pyrt_model *m, const pyrt_op *op) {
+  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, op->tidx[0]);
+  uint8_t *dst = (uint8_t *)pyrt_tptr(m, op->tidx[op->n_in]);
+  uint32_t n = pyrt_tbytes(m, op->tidx[0]), i;
+  if (dst == src) return;
+  /* memmove semantics: arena ranges may overlap */
+  if ((uintptr_t)dst < (uintptr_t)src) {
+    for (i = 0; i < n; ++i) dst[i] = src[i];
+  } else {
+    for (i = n; i > 0; --i) dst[i - 1] = src[i - 1];
+  }
+}
