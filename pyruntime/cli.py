@@ -130,6 +130,11 @@ def cmd_ops(args: argparse.Namespace) -> int:
     from .ops import OPS
 
     rows = sorted(OPS.values(), key=lambda d: d.name)
+    if args.markdown:
+        from .opdocs import operators_markdown
+
+        print(operators_markdown(), end="")
+        return 0
     if args.json:
         print(json.dumps([{"op": d.name, "code": d.code, "versions": list(d.versions),
                            "types": d.types} for d in rows]))
@@ -177,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_verify)
 
     o = sub.add_parser("ops", help="list the operators the engine supports")
-    o.add_argument("--json", action="store_true")
+    o.add_argument("--json", action="store_true", help="as JSON")
+    o.add_argument("--markdown", action="store_true", help="as docs/operators.md")
     o.set_defaults(func=cmd_ops)
     return p
 
@@ -189,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PyruntimeError as exc:
         print(f"pyruntime {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
     except FileNotFoundError as exc:
         print(f"pyruntime {args.command}: error: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return 2

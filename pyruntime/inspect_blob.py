@@ -72,7 +72,7 @@ def describe(b: fmt.Blob) -> str:
     rows = []
     for i, op in enumerate(b.ops):
         d = OPS.get(op.code)
-        names = d.params if d else ()
+        names = d.param_names if d else ()
         shown = ", ".join(f"{n}={v}" for n, v in zip(names, op.params)
                           if not n.endswith("_off"))
         ins = " ".join(f"{_tname(b, t)}{list(b.tensors[t].dims)}" if t >= 0 else "-"

@@ -141,3 +141,23 @@ def test_activation_ranges() -> None:
     assert quant.activation_range("RELU_N1_TO_1", 0.5, 0) == (-2, 2)
     with pytest.raises(ValueError):
         quant.activation_range("TANH", 0.1, 0)
+
+
+def test_operator_docs_are_generated_from_the_table() -> None:
+    from pyruntime.opdocs import operators_markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "operators.md"
+    assert docs.read_text() == operators_markdown(), \
+        "docs/operators.md is stale: python -m pyruntime ops --markdown > docs/operators.md"
+
+
+def test_engine_and_converter_tables_agree() -> None:
+    """Every operator the converter emits has an entry in the C engine's op table."""
+    import re
+
+    from pyruntime.ops import OPS
+
+    root = Path(__file__).resolve().parents[1] / "runtime_c" / "src"
+    table = (root / "op_table.c").read_text()
+    c_ops = set(re.findall(r"\{PYRT_OP_(\w+),", table))
+    assert {d.name for d in OPS.values()} == c_ops

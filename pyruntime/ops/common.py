@@ -1,0 +1,155 @@
+"""What every operator lowering shares: the OpDef record, the lowered form, and checking helpers
+bound to one operator so that every error names it (index, operator, reason)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import quant
+from ..constpool import ConstPool
+from ..errors import ConversionError
+from ..ir import Graph, Op, Tensor
+
+ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+
+
+@dataclass
+class LoweredOp:
+    code: int
+    name: str
+    inputs: list[int]
+    outputs: list[int]
+    params: list[int]
+    source_index: int
+    macs: int = 0
+    scratch_bytes: int = 0
+    version: int = 1
+
+
+class Ctx:
+    """Checking helpers bound to one operator, so every error names it."""
+
+    def __init__(self, graph: Graph, op: Op):
+        self.graph = graph
+        self.op = op
+
+    def fail(self, reason: str) -> ConversionError:
+        return ConversionError(reason, self.op.index, self.op.name)
+
+    def arity(self, n_in: tuple[int, int], n_out: int) -> None:
+        if not n_in[0] <= len(self.op.inputs) <= n_in[1]:
+            raise self.fail(f"expects {n_in[0]}..{n_in[1]} inputs, has {len(self.op.inputs)}")
+        if len(self.op.outputs) != n_out:
+            raise self.fail(f"expects {n_out} outputs, has {len(self.op.outputs)}")
+
+    def tensor(self, role: str, idx: int, dtypes: tuple[str, ...], rank: int | None = None,
+               const: bool | None = None, per_tensor: bool = False, quantized: bool = True) -> Tensor:
+        if idx < 0:
+            raise self.fail(f"{role} is missing")
+        t = self.graph.tensors[idx]
+        if t.dtype not in dtypes:
+            raise self.fail(f"{role} '{t.name}' has type {t.dtype}; supported: {', '.join(dtypes)}")
+        if rank is not None and len(t.shape) != rank:
+            raise self.fail(f"{role} '{t.name}' has rank {len(t.shape)} (shape {list(t.shape)}); "
+                            f"expected rank {rank}")
+        if const is True and not t.is_const:
+            raise self.fail(f"{role} '{t.name}' must be a constant")
+        if const is False and t.is_const:
+            raise self.fail(f"{role} '{t.name}' is a constant; expected an activation")
+        if quantized and t.dtype in ("int8", "int16", "uint8") and not t.quantized:
+            raise self.fail(f"{role} '{t.name}' has no quantization parameters")
+        if per_tensor and t.per_channel:
+            raise self.fail(f"{role} '{t.name}' is per-channel quantized; only per-tensor is supported")
+        if any(d < 1 for d in t.shape):
+            raise self.fail(f"{role} '{t.name}' has an empty or dynamic shape {list(t.shape)}")
+        return t
+
+    def option(self, key: str, allowed: tuple[Any, ...] | None = None) -> Any:
+        if key not in self.op.options:
+            raise self.fail(f"option '{key}' missing")
+        value = self.op.options[key]
+        if allowed is not None and value not in allowed:
+            raise self.fail(f"unsupported {key} {value!r}; supported: {', '.join(map(str, allowed))}")
+        return value
+
+    def activation(self, out: Tensor) -> tuple[int, int]:
+        act = self.option("fused_activation_function", ACTIVATIONS)
+        return quant.activation_range(act, out.scale, out.zero_point)
+
+
+def out_size(padding: str, size: int, filt: int, stride: int, dilation: int) -> int:
+    eff = (filt - 1) * dilation + 1
+    if padding == "SAME":
+        return (size + stride - 1) // stride
+    return (size + stride - eff) // stride
+
+
+def same_pad(stride: int, dilation: int, in_size: int, filt: int, out_size: int) -> int:
+    eff = (filt - 1) * dilation + 1
+    total = max((out_size - 1) * stride + eff - in_size, 0)
+    return total // 2
+
+
+def window(c: Ctx, x: Tensor, y: Tensor, fh: int, fw: int, dil_h: int = 1, dil_w: int = 1
+            ) -> tuple[int, int, int, int]:
+    """Strides and paddings of a 2-D window op; checks the output spatial size as TFLite does."""
+    padding = c.option("padding", ("SAME", "VALID"))
+    sh, sw = int(c.op.options.get("stride_h", 1)), int(c.op.options.get("stride_w", 1))
+    if sh < 1 or sw < 1 or dil_h < 1 or dil_w < 1:
+        raise c.fail(f"invalid stride ({sh},{sw}) or dilation ({dil_h},{dil_w})")
+    oh = out_size(padding, x.shape[1], fh, sh, dil_h)
+    ow = out_size(padding, x.shape[2], fw, sw, dil_w)
+    if (oh, ow) != tuple(y.shape[1:3]):
+        raise c.fail(f"output spatial size {list(y.shape[1:3])} does not match {padding} padding "
+                     f"with stride ({sh},{sw}): expected [{oh}, {ow}]")
+    return sh, sw, same_pad(sh, dil_h, x.shape[1], fh, oh), same_pad(sw, dil_w, x.shape[2], fw, ow)
+
+
+def zero_weights_zp(c: Ctx, w: Tensor) -> None:
+    if w.zero_points is not None and np.any(w.zero_points != 0):
+        raise c.fail(f"weights '{w.name}' have non-zero zero points; int8 weights must be symmetric")
+
+
+def check_bias(c: Ctx, idx: int, channels: int) -> None:
+    if idx < 0:
+        return
+    b = c.tensor("bias", idx, ("int32",), const=True, quantized=False)
+    if b.elements != channels:
+        raise c.fail(f"bias '{b.name}' has {b.elements} elements; expected {channels}")
+
+
+def requant(c: Ctx, pool: ConstPool, x: Tensor, w: Tensor, y: Tensor, channels: int,
+             axis: int) -> tuple[int, int]:
+    scales = w.scales if w.scales is not None else np.zeros(0, np.float32)
+    if len(scales) not in (1, channels):
+        raise c.fail(f"weights '{w.name}' have {len(scales)} scales; expected 1 or {channels}")
+    if len(scales) > 1 and w.quantized_dimension != axis:
+        raise c.fail(f"weights '{w.name}' are quantized along dimension {w.quantized_dimension}; "
+                     f"expected {axis}")
+    try:
+        mults, shifts = quant.per_channel_multipliers(x.scale, scales, y.scale, channels)
+    except ValueError as exc:
+        raise c.fail(str(exc)) from exc
+    return pool.add_requant(mults, shifts)
+
+
+@dataclass(frozen=True)
+class OpDef:
+    """One supported operator: the single source of truth for the converter's checks,
+    `pyruntime ops` and docs/operators.md (the C side mirrors it in runtime_c/src/op_table.c)."""
+
+    name: str
+    code: int  # TFLite BuiltinOperator number, also the engine's operator code
+    versions: tuple[int, ...]  # TFLite operator versions accepted
+    types: str  # supported tensor types, human-readable
+    inputs: str  # engine inputs, e.g. "x, w, bias (optional)"
+    outputs: str
+    params: tuple[tuple[str, str], ...]  # engine parameter words: (name, meaning), in order
+    lower: Callable[[Graph, Op, ConstPool], "LoweredOp"] = field(compare=False, repr=False)
+    notes: str = ""
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p[0] for p in self.params)

@@ -1,0 +1,23 @@
+"""RESHAPE: a reinterpretation; the planner aliases output onto input, so it usually costs nothing."""
+from __future__ import annotations
+
+from ..constpool import ConstPool
+from ..ir import Graph, Op
+from .common import Ctx, LoweredOp, OpDef
+
+def lower_reshape(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
+    c = Ctx(graph, op)
+    c.arity((1, 2), 1)
+    x = graph.tensors[op.inputs[0]]
+    y = graph.tensors[op.outputs[0]]
+    if x.dtype != y.dtype or x.nbytes != y.nbytes:
+        raise c.fail(f"input {x.dtype}{list(x.shape)} and output {y.dtype}{list(y.shape)} differ "
+                     "in type or size")
+    return LoweredOp(op.code, op.name, [op.inputs[0]], [op.outputs[0]], [], op.index)
+
+
+DEFS = [
+    OpDef("RESHAPE", 22, (1, 2, 3), "any", "x", "y (same type and byte size)", (), lower_reshape,
+          "Dropped from the blob when the output can alias the input (the usual case); "
+          "otherwise a copy."),
+]

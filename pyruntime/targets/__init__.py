@@ -1,0 +1,1 @@
+"""Execution targets for benchmarking (draft): QEMU-emulated Cortex-M boards (`qemu`)."""
