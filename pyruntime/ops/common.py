@@ -107,6 +107,21 @@ def window(c: Ctx, x: Tensor, y: Tensor, fh: int, fw: int, dil_h: int = 1, dil_w
     return sh, sw, same_pad(sh, dil_h, x.shape[1], fh, oh), same_pad(sw, dil_w, x.shape[2], fw, ow)
 
 
+def check_broadcast(c: Ctx, a: Tensor, b: Tensor, y: Tensor) -> None:
+    """y must be exactly the right-aligned broadcast of a and b (rank <= 6)."""
+    if len(y.shape) > 6:
+        raise c.fail(f"output rank {len(y.shape)} above 6")
+    rank = max(len(a.shape), len(b.shape))
+    pa = (1,) * (rank - len(a.shape)) + tuple(a.shape)
+    pb = (1,) * (rank - len(b.shape)) + tuple(b.shape)
+    if any(da != db and 1 not in (da, db) for da, db in zip(pa, pb)):
+        raise c.fail(f"input shapes {list(a.shape)} and {list(b.shape)} do not broadcast")
+    expected = tuple(max(da, db) for da, db in zip(pa, pb))
+    if tuple(y.shape) != expected and (1,) * (len(y.shape) - rank) + expected != tuple(y.shape):
+        raise c.fail(f"output shape {list(y.shape)} is not the broadcast shape {list(expected)} "
+                     f"of {list(a.shape)} and {list(b.shape)}")
+
+
 def zero_weights_zp(c: Ctx, w: Tensor) -> None:
     if w.zero_points is not None and np.any(w.zero_points != 0):
         raise c.fail(f"weights '{w.name}' have non-zero zero points; int8 weights must be symmetric")

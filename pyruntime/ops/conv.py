@@ -1,6 +1,8 @@
 """CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8 x int8 -> int32 accumulators, requantized per channel."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..constpool import ConstPool
 from ..ir import Graph, Op
 from .common import Ctx, LoweredOp, OpDef, check_bias, requant, window, zero_weights_zp
@@ -75,6 +77,15 @@ def lower_fully_connected(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     act_min, act_max = c.activation(y)
     mult_off, shift_off = requant(c, pool, x, w, y, cout, 0)
     n_mult = cout if w.per_channel else 1
+    if not w.per_channel and len(op.inputs) > 2 and op.inputs[2] >= 0:
+        # TFLM (GetQuantizedConvolutionMultipler) refuses a per-tensor layer whose bias scale
+        # is not input_scale * weight_scale within 2% of the output scale.
+        bt = graph.tensors[op.inputs[2]]
+        bias_scale = bt.scale if bt.quantized else 0.0
+        product = float(np.float32(x.scale)) * float(np.float32(w.scale))
+        if abs(product - bias_scale) / float(np.float32(y.scale)) > 0.02:
+            raise c.fail(f"bias scale {bias_scale:g} is not input scale x weight scale "
+                         f"({product:g}); TFLM refuses this layer too")
     params = [-x.zero_point, y.zero_point, act_min, act_max, mult_off, shift_off, n_mult]
     inputs = [op.inputs[0], op.inputs[1], op.inputs[2] if len(op.inputs) > 2 else -1]
     return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index,

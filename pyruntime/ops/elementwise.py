@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Ctx, LoweredOp, OpDef, check_broadcast
 
 def lower_add(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
@@ -14,11 +14,7 @@ def lower_add(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     y = c.tensor("output", op.outputs[0], ("int8",), const=False, per_tensor=True)
     if len(y.shape) > 6:
         raise c.fail(f"rank {len(y.shape)} above 6")
-    for t in (a, b):
-        if len(t.shape) > len(y.shape) or any(
-                d not in (1, o) for d, o in zip(t.shape[::-1], y.shape[::-1])):
-            raise c.fail(f"input '{t.name}' shape {list(t.shape)} does not broadcast to "
-                         f"{list(y.shape)}")
+    check_broadcast(c, a, b, y)
     try:
         am, ash, bm, bsh, om, osh = quant.add_params(a.scale, b.scale, y.scale)
     except ValueError as exc:
