@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .ir import Graph
 
-RESHAPE_CODES = {22, 128, 70}  # RESHAPE, EXPAND_DIMS, SQUEEZE: pure reinterpretations
+RESHAPE_CODES = {22, 43, 70}  # RESHAPE, SQUEEZE, EXPAND_DIMS: pure reinterpretations
 
 
 def fold_constant_reshapes(graph: Graph) -> None:

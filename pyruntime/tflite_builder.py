@@ -15,7 +15,7 @@ Typical use::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from typing import ClassVar, Protocol, Sequence, Union
 
@@ -94,6 +94,18 @@ class BuiltinOp(IntEnum):
     QUANTIZE = 114
     HARD_SWISH = 117
     BATCH_MATMUL = 126
+    CUMSUM = 128
+    DEPTH_TO_SPACE = 5
+    RESIZE_BILINEAR = 23
+    SPACE_TO_DEPTH = 26
+    SPLIT = 49
+    SLICE = 65
+    TRANSPOSE_CONV = 67
+    ARG_MIN = 79
+    PACK = 83
+    UNPACK = 88
+    RESIZE_NEAREST_NEIGHBOR = 97
+    SPLIT_V = 102
 
 
 _NUMPY_DTYPES: dict[TensorType, type] = {
@@ -271,6 +283,17 @@ class SubOptions(_ActivationOnlyOptions):
 
 
 @dataclass(frozen=True)
+class LeakyReluOptions:
+    alpha: float = 0.2
+    OPTIONS_TYPE: ClassVar[int] = 75
+
+    def write(self, fb: flatbuffers.Builder) -> int:
+        fb.StartObject(1)
+        fb.PrependFloat32Slot(0, float(self.alpha), 0.0)
+        return fb.EndObject()
+
+
+@dataclass(frozen=True)
 class ReshapeOptions:
     new_shape: tuple[int, ...] = ()
     OPTIONS_TYPE: ClassVar[int] = 17
@@ -279,6 +302,135 @@ class ReshapeOptions:
         shape_vec = _int32_vector(fb, self.new_shape)
         fb.StartObject(1)
         fb.PrependUOffsetTRelativeSlot(0, shape_vec, 0)
+        return fb.EndObject()
+
+
+@dataclass(frozen=True)
+class _ScalarFieldsOptions:
+    """Tables of scalar fields written in declaration order; FIELD_KINDS gives each slot's
+    width: 'i' int32, 'b' bool, 'B' uint8/enum byte."""
+
+    OPTIONS_TYPE: ClassVar[int] = 0
+    FIELD_KINDS: ClassVar[str] = ""
+
+    def write(self, fb: flatbuffers.Builder) -> int:
+        names = [f.name for f in fields(self)]  # declaration order
+        fb.StartObject(len(names))
+        for slot, (name, kind) in enumerate(zip(names, self.FIELD_KINDS)):
+            value = getattr(self, name)
+            if kind == "b":
+                fb.PrependBoolSlot(slot, bool(value), False)
+            elif kind == "B":
+                fb.PrependUint8Slot(slot, int(value), 0)
+            else:
+                fb.PrependInt32Slot(slot, int(value), 0)
+        return fb.EndObject()
+
+
+@dataclass(frozen=True)
+class StridedSliceOptions(_ScalarFieldsOptions):
+    begin_mask: int = 0
+    end_mask: int = 0
+    ellipsis_mask: int = 0
+    new_axis_mask: int = 0
+    shrink_axis_mask: int = 0
+    offset: bool = False
+    OPTIONS_TYPE: ClassVar[int] = 32
+    FIELD_KINDS: ClassVar[str] = "iiiiib"
+
+
+@dataclass(frozen=True)
+class SplitOptions(_ScalarFieldsOptions):
+    num_splits: int = 1
+    OPTIONS_TYPE: ClassVar[int] = 35
+    FIELD_KINDS: ClassVar[str] = "i"
+
+
+@dataclass(frozen=True)
+class SplitVOptions(_ScalarFieldsOptions):
+    num_splits: int = 1
+    OPTIONS_TYPE: ClassVar[int] = 79
+    FIELD_KINDS: ClassVar[str] = "i"
+
+
+@dataclass(frozen=True)
+class PackOptions(_ScalarFieldsOptions):
+    values_count: int = 1
+    axis: int = 0
+    OPTIONS_TYPE: ClassVar[int] = 59
+    FIELD_KINDS: ClassVar[str] = "ii"
+
+
+@dataclass(frozen=True)
+class UnpackOptions(_ScalarFieldsOptions):
+    num: int = 1
+    axis: int = 0
+    OPTIONS_TYPE: ClassVar[int] = 64
+    FIELD_KINDS: ClassVar[str] = "ii"
+
+
+@dataclass(frozen=True)
+class ResizeNearestNeighborOptions(_ScalarFieldsOptions):
+    align_corners: bool = False
+    half_pixel_centers: bool = False
+    OPTIONS_TYPE: ClassVar[int] = 74
+    FIELD_KINDS: ClassVar[str] = "bb"
+
+
+@dataclass(frozen=True)
+class ResizeBilinearOptions(_ScalarFieldsOptions):
+    new_height: int = 0  # deprecated slots 0 and 1
+    new_width: int = 0
+    align_corners: bool = False
+    half_pixel_centers: bool = False
+    OPTIONS_TYPE: ClassVar[int] = 15
+    FIELD_KINDS: ClassVar[str] = "iibb"
+
+
+@dataclass(frozen=True)
+class SpaceToDepthOptions(_ScalarFieldsOptions):
+    block_size: int = 2
+    OPTIONS_TYPE: ClassVar[int] = 19
+    FIELD_KINDS: ClassVar[str] = "i"
+
+
+@dataclass(frozen=True)
+class DepthToSpaceOptions(_ScalarFieldsOptions):
+    block_size: int = 2
+    OPTIONS_TYPE: ClassVar[int] = 94
+    FIELD_KINDS: ClassVar[str] = "i"
+
+
+@dataclass(frozen=True)
+class ArgMaxOptions(_ScalarFieldsOptions):
+    output_type: int = 2  # TensorType.INT32
+    OPTIONS_TYPE: ClassVar[int] = 40
+    FIELD_KINDS: ClassVar[str] = "B"
+
+
+@dataclass(frozen=True)
+class ArgMinOptions(_ScalarFieldsOptions):
+    output_type: int = 2  # TensorType.INT32
+    OPTIONS_TYPE: ClassVar[int] = 57
+    FIELD_KINDS: ClassVar[str] = "B"
+
+
+@dataclass(frozen=True)
+class ReducerOptions(_ScalarFieldsOptions):
+    keep_dims: bool = False
+    OPTIONS_TYPE: ClassVar[int] = 27
+    FIELD_KINDS: ClassVar[str] = "b"
+
+
+@dataclass(frozen=True)
+class SqueezeOptions:
+    squeeze_dims: tuple[int, ...] = ()
+    OPTIONS_TYPE: ClassVar[int] = 30
+
+    def write(self, fb: flatbuffers.Builder) -> int:
+        dims = _int32_vector(fb, self.squeeze_dims)
+        fb.StartObject(1)
+        fb.PrependUOffsetTRelativeSlot(0, dims, 0)
         return fb.EndObject()
 
 
@@ -295,7 +447,21 @@ _OPTIONS_FOR_OP: dict[int, type] = {
     BuiltinOp.ADD: AddOptions,
     BuiltinOp.MUL: MulOptions,
     BuiltinOp.SUB: SubOptions,
+    BuiltinOp.LEAKY_RELU: LeakyReluOptions,
     BuiltinOp.RESHAPE: ReshapeOptions,
+    BuiltinOp.STRIDED_SLICE: StridedSliceOptions,
+    BuiltinOp.SPLIT: SplitOptions,
+    BuiltinOp.SPLIT_V: SplitVOptions,
+    BuiltinOp.PACK: PackOptions,
+    BuiltinOp.UNPACK: UnpackOptions,
+    BuiltinOp.RESIZE_NEAREST_NEIGHBOR: ResizeNearestNeighborOptions,
+    BuiltinOp.RESIZE_BILINEAR: ResizeBilinearOptions,
+    BuiltinOp.SPACE_TO_DEPTH: SpaceToDepthOptions,
+    BuiltinOp.DEPTH_TO_SPACE: DepthToSpaceOptions,
+    BuiltinOp.ARG_MAX: ArgMaxOptions,
+    BuiltinOp.ARG_MIN: ArgMinOptions,
+    BuiltinOp.MEAN: ReducerOptions,
+    BuiltinOp.SQUEEZE: SqueezeOptions,
 }
 
 # Operator version the TF converter gives when the first input is int8 (op_version.cc).
@@ -700,16 +866,23 @@ def conv_output_size(
 # --------------------------------------------------------------------------------------------
 
 
-def unsupported_op_model(op: BuiltinOp = BuiltinOp.TANH) -> bytes:
-    """A valid int8 model built around an operator the engine's first version lacks.
+def unsupported_op_model(op: BuiltinOp = BuiltinOp.CUMSUM) -> bytes:
+    """A valid int8 model built around one operator (all run in TFLM).
 
+    op=CUMSUM (default; the engine does not support it): x int8 [1,16], axis int32 const [1]
+    -> CUMSUM -> y (same quantization as x).
     op=TANH: x int8 [1,16] -> TANH -> y (scale 1/128, zp 0, as TFLite requires).
     op=SQUARED_DIFFERENCE: (a, b) int8 [1,16] -> SQUARED_DIFFERENCE -> y.
-    Both run in TFLM.
+    TANH and SQUARED_DIFFERENCE were unsupported by the engine's first version; they are now.
     """
     mb = ModelBuilder(description=f"pyruntime test model: {BuiltinOp(op).name}")
     a = mb.add_tensor("a", [1, 16], np.int8, scale=0.05, zero_point=3)
-    if op == BuiltinOp.TANH:
+    if op == BuiltinOp.CUMSUM:
+        axis = mb.add_tensor("axis", [1], np.int32, data=np.array([1], dtype=np.int32))
+        y = mb.add_tensor("y", [1, 16], np.int8, scale=0.05, zero_point=3)
+        mb.add_operator(BuiltinOp.CUMSUM, [a, axis], [y])
+        mb.set_inputs([a])
+    elif op == BuiltinOp.TANH:
         y = mb.add_tensor("y", [1, 16], np.int8, scale=1.0 / 128, zero_point=0)
         mb.add_operator(BuiltinOp.TANH, [a], [y])
         mb.set_inputs([a])

@@ -61,11 +61,11 @@ def test_verify_command(mlperf_model: Callable[[str], Path]) -> None:
 def test_unsupported_operator_message(tmp_path: Path) -> None:
     from pyruntime.tflite_builder import unsupported_op_model
 
-    model = tmp_path / "tanh.tflite"
+    model = tmp_path / "cumsum.tflite"
     model.write_bytes(unsupported_op_model())
     r = cli("convert", str(model))
     assert r.returncode == 2
-    assert "operator 0 (TANH)" in r.stderr and "not supported" in r.stderr
+    assert "operator 0 (CUMSUM)" in r.stderr and "not supported" in r.stderr
 
 
 def test_corrupt_blob_message(tmp_path: Path, converted_blob: Callable[[str], bytes]) -> None:

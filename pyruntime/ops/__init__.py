@@ -10,12 +10,13 @@ from __future__ import annotations
 from ..constpool import ConstPool
 from ..errors import ConversionError
 from ..ir import Graph, Op
-from . import conv, elementwise, pooling, reshape, softmax
+from . import activations, conv, elementwise, layout, pooling, quantize, reduce, reshape, softmax
 from .common import LoweredOp, OpDef
 
 __all__ = ["OPS", "LoweredOp", "OpDef", "lower"]
 
-_FAMILIES = (conv, elementwise, pooling, reshape, softmax)
+_FAMILIES = (conv, elementwise, pooling, reshape, softmax, layout, reduce, activations,
+             quantize)
 
 OPS: dict[int, OpDef] = {d.code: d for family in _FAMILIES for d in family.DEFS}
 

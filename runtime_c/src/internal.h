@@ -54,6 +54,41 @@
 #define PYRT_OP_MAX_POOL_2D 17
 #define PYRT_OP_RESHAPE 22
 #define PYRT_OP_SOFTMAX 25
+/* elementwise, activations, quantization (elementwise.c, activations.c, quantize.c) */
+#define PYRT_OP_DEQUANTIZE 6
+#define PYRT_OP_LOGISTIC 14
+#define PYRT_OP_MUL 18
+#define PYRT_OP_RELU 19
+#define PYRT_OP_RELU6 21
+#define PYRT_OP_TANH 28
+#define PYRT_OP_SUB 41
+#define PYRT_OP_LOG_SOFTMAX 50
+#define PYRT_OP_PRELU 54
+#define PYRT_OP_MAXIMUM 55
+#define PYRT_OP_MINIMUM 57
+#define PYRT_OP_LEAKY_RELU 98
+#define PYRT_OP_SQUARED_DIFFERENCE 99
+#define PYRT_OP_QUANTIZE 114
+#define PYRT_OP_HARD_SWISH 117
+/* data movement and reductions (kernels/move.c, kernels/reduce.c) */
+#define PYRT_OP_CONCATENATION 2
+#define PYRT_OP_DEPTH_TO_SPACE 5
+#define PYRT_OP_SPACE_TO_DEPTH 26
+#define PYRT_OP_PAD 34
+#define PYRT_OP_TRANSPOSE 39
+#define PYRT_OP_MEAN 40
+#define PYRT_OP_SQUEEZE 43
+#define PYRT_OP_STRIDED_SLICE 45
+#define PYRT_OP_SPLIT 49
+#define PYRT_OP_ARG_MAX 56
+#define PYRT_OP_PADV2 60
+#define PYRT_OP_SLICE 65
+#define PYRT_OP_EXPAND_DIMS 70
+#define PYRT_OP_ARG_MIN 79
+#define PYRT_OP_PACK 83
+#define PYRT_OP_UNPACK 88
+#define PYRT_OP_RESIZE_NEAREST_NEIGHBOR 97
+#define PYRT_OP_SPLIT_V 102
 
 #define PYRT_READY_TAG 0x50595254UL /* "PYRT" */
 
@@ -143,12 +178,15 @@ typedef struct {
   uint16_t code;
   uint8_t version;
   uint8_t min_in, max_in; /* inputs at positions >= min_in are optional (-1 allowed) */
-  uint8_t n_out;
+  uint8_t n_out;   /* 0: any number of outputs (1..255), checked by the check function */
   uint8_t inplace; /* PYRT_INPLACE_*: allowed overlap of an output with an input */
   uint16_t n_params;
   pyrt_check_fn check;
   pyrt_eval_fn eval;
 } pyrt_op_def;
+
+/* n_params value: any count (the check function validates it) */
+#define PYRT_PARAMS_ANY 0xFFFFu
 
 #define PYRT_INPLACE_NONE 0u  /* output must not overlap any arena input */
 #define PYRT_INPLACE_EXACT 1u /* only an exact alias (same offset, same size) */

@@ -221,7 +221,8 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
 
     def = pyrt_find_op(pyrt_rd16(r), r[2]);
     if (!def) FAIL(PYRT_E_OP, i, ro);
-    if (n_in < def->min_in || n_in > def->max_in || n_out != def->n_out)
+    if (n_in < def->min_in || n_in > def->max_in || n_out < 1u ||
+        (def->n_out != 0u && n_out != def->n_out))
       FAIL(PYRT_E_OP_ARITY, i, ro);
     tidx = (const int16_t *)(const void *)(r + PYRT_OPREC_HDR_BYTES);
     for (j = 0; j < n_in + n_out; ++j) {
@@ -231,7 +232,8 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
       if (j >= n_in && trecs[PYRT_TREC_BYTES * u + PYRT_TR_STORAGE] != PYRT_STORAGE_ARENA)
         FAIL(PYRT_E_OP_ARITY, i, ro); /* outputs are written: arena only */
     }
-    if (n_params != def->n_params) FAIL(PYRT_E_OP_PARAMS, i, ro);
+    if (def->n_params != PYRT_PARAMS_ANY && n_params != def->n_params)
+      FAIL(PYRT_E_OP_PARAMS, i, ro);
 
     ctx.m = m;
     ctx.cbase = cbase;

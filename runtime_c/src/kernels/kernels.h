@@ -27,4 +27,37 @@ void pyrt_eval_reshape(const pyrt_model *m, const pyrt_op *op);
 pyrt_status pyrt_check_softmax(const pyrt_check_ctx *c);
 void pyrt_eval_softmax(const pyrt_model *m, const pyrt_op *op);
 
+/* data movement (move.c): one planned copy program for every pure data-movement operator */
+pyrt_status pyrt_check_move(const pyrt_check_ctx *c);
+void pyrt_eval_move(const pyrt_model *m, const pyrt_op *op);
+
+/* reductions (reduce.c) */
+pyrt_status pyrt_check_mean(const pyrt_check_ctx *c);
+void pyrt_eval_mean(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_arg_minmax(const pyrt_check_ctx *c);
+void pyrt_eval_arg_max(const pyrt_model *m, const pyrt_op *op);
+void pyrt_eval_arg_min(const pyrt_model *m, const pyrt_op *op);
+
+/* elementwise binary (add.c, elementwise.c): ADD/SUB share a layout and check */
+void pyrt_eval_sub(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_mul(const pyrt_check_ctx *c);
+void pyrt_eval_mul(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_squared_difference(const pyrt_check_ctx *c);
+void pyrt_eval_squared_difference(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_min_max(const pyrt_check_ctx *c);
+void pyrt_eval_minimum(const pyrt_model *m, const pyrt_op *op);
+void pyrt_eval_maximum(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_prelu(const pyrt_check_ctx *c);
+void pyrt_eval_prelu(const pyrt_model *m, const pyrt_op *op);
+
+/* int8 activations through a 256-entry table (activations.c) */
+pyrt_status pyrt_check_lut8(const pyrt_check_ctx *c);
+void pyrt_eval_lut8(const pyrt_model *m, const pyrt_op *op);
+
+/* float interfaces and requantization (quantize.c) */
+pyrt_status pyrt_check_quantize(const pyrt_check_ctx *c);
+void pyrt_eval_quantize(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_dequantize(const pyrt_check_ctx *c);
+void pyrt_eval_dequantize(const pyrt_model *m, const pyrt_op *op);
+
 #endif /* PYRT_KERNELS_H */
