@@ -185,6 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--json", action="store_true", help="as JSON")
     o.add_argument("--markdown", action="store_true", help="as docs/operators.md")
     o.set_defaults(func=cmd_ops)
+
+    from . import bench, export_c
+    bn = sub.add_parser("bench", help="build firmware, run a blob on an emulated Arm target "
+                        "(QEMU), count instructions per layer and check outputs = host")
+    bench.add_arguments(bn)
+    bn.set_defaults(func=bench.run_cli)
+
+    ex = sub.add_parser("export-c", help="write a blob as C source (OUT.c, OUT.h) with its "
+                        "arena and state sizes")
+    export_c.add_arguments(ex)
+    ex.set_defaults(func=export_c.run_cli)
+
+    from . import device_cli  # info / flash / invoke / profile over the agent protocol
+    device_cli.add_parsers(sub)
     return p
 
 

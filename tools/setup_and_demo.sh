@@ -37,3 +37,7 @@ PY
 
 echo; echo "== compare with TensorFlow Lite Micro (the 20 images + 200 random inputs)"
 "$PYRT" verify examples/digits_int8.tflite --inputs examples/digits_samples.npy --count 200
+
+echo; echo "== run it on an emulated Cortex-M4 (QEMU mps2-an386): per-layer instruction counts"
+# Builds the firmware once (cached in ~/.cache/pyruntime), checks the outputs equal the host's.
+"$PYRT" bench "$OUT/digits.blob" --target cortex-m4

@@ -1,50 +1,45 @@
-"""Build firmware for an emulated Cortex-M board and run it under QEMU (draft).
-
-Used by the coming `pyruntime bench`. Everything is driven through the firmware's CMake
-project (firmware/CMakeLists.txt) and the insn_count TCG plugin (tools/qemu_plugin):
+"""Build firmware for an emulated Cortex-M board and run it under QEMU.
 
     from pyruntime.targets import qemu
-    fw = qemu.build_firmware("mps2_an386", "runner")          # cached by source digest
+    fw = qemu.build_firmware("mps2_an386", "runner")          # cached by source digest + options
     run = qemu.run_qemu(fw, blob=blob_bytes, inputs=[x.tobytes()])
-    res = qemu.runner_result(run)   # status, outputs, exact instruction counts per operator
+    qemu.check_run(run, fw)          # raises TargetTimeout / FirmwareFault / TargetError
+    res = qemu.runner_result(run)    # status, outputs, exact instruction counts per operator
 
-Board facts (QEMU machine, blob/input addresses) come from the build's board_info.json,
-written by CMake from firmware/boards/<board>/board.cmake.
+Board facts (QEMU machine, blob/input addresses, capacities) come from the build's
+board_info.json, written by CMake from firmware/boards/<board>/board.cmake.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
-import os
 import shutil
 import struct
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-FIRMWARE_DIR = REPO / "firmware"
-PLUGIN_DIR = REPO / "tools" / "qemu_plugin"
+from . import (CapacityError, FirmwareFault, TargetError, TargetTimeout, default_cache_dir,
+               source_root)
+
 QEMU_BOARDS = ("mps2_an385", "mps2_an386", "mps2_an500", "mps2_an505", "mps3_an547")
 INPUT_MAGIC = 0x4E495950  # "PYIN"
 INPUT_MAX_N = 14
 INPUT_HEADER_BYTES = 64
 # Exit statuses of the runner (firmware/apps/runner/main.c) and the fault handler.
 EXIT_OK, EXIT_ENGINE, EXIT_DATA, EXIT_CAPACITY, EXIT_FAULT_BASE = 0, 2, 3, 4, 64
+BUILD_TYPES = {"O2": "Release", "Os": "MinSizeRel"}
+
+Progress = Callable[[str], None]
 
 
-class TargetError(RuntimeError):
-    """Building or running firmware failed (message carries the tool output tail)."""
-
-
-def default_cache_dir() -> Path:
-    env = os.environ.get("PYRUNTIME_CACHE")
-    base = Path(env) if env else Path.home() / ".cache" / "pyruntime"
-    return base / "firmware"
+def _quiet(_msg: str) -> None:
+    pass
 
 
 def _files(roots: Iterable[Path]) -> list[Path]:
@@ -59,21 +54,57 @@ def _files(roots: Iterable[Path]) -> list[Path]:
 
 def source_digest(roots: Iterable[Path]) -> str:
     """SHA-256 over relative paths and contents of every file under `roots`."""
+    base = source_root()
     h = hashlib.sha256()
     for p in _files(roots):
-        h.update(str(p.relative_to(REPO) if p.is_relative_to(REPO) else p).encode())
+        h.update(str(p.relative_to(base) if p.is_relative_to(base) else p).encode())
         h.update(b"\0")
         h.update(p.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
 
 
-def _run(cmd: Sequence[str], cwd: Path | None = None, timeout: float = 600.0) -> str:
-    proc = subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True, timeout=timeout)
+def run_tool(cmd: Sequence[str], cwd: Path | None = None, timeout: float = 600.0) -> str:
+    """Run a build tool; a failure raises TargetError with the command and its output tail."""
+    try:
+        proc = subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True,
+                              timeout=timeout)
+    except FileNotFoundError as e:
+        raise TargetError(f"{cmd[0]} is not installed (needed for: {' '.join(cmd)}); "
+                          "tools/install_system_deps.sh installs it") from e
+    except subprocess.TimeoutExpired as e:
+        raise TargetTimeout(f"{' '.join(cmd)} took more than {timeout:.0f} s") from e
     if proc.returncode != 0:
         tail = (proc.stdout + proc.stderr)[-4000:]
         raise TargetError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{tail}")
     return proc.stdout
+
+
+def cached_cmake_build(name: str, source_dir: Path, options: Sequence[str], digest_roots:
+                       Sequence[Path], *, cache_dir: Path | None, jobs: int,
+                       progress: Progress) -> Path:
+    """Configure + build a CMake project into <cache>/<name>-<key>; reuse it when the key
+    (options + digest of every source file) matches. Concurrent callers serialize on a lock."""
+    key = hashlib.sha256(("\n".join(options) + "\n" + source_digest(digest_roots))
+                         .encode()).hexdigest()[:16]
+    base = cache_dir or default_cache_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    build_dir = base / f"{name}-{key}"
+    done = build_dir / ".built"
+    with open(base / f"{name}-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            progress(f"{name}: cached build {build_dir}")
+            return build_dir
+        if build_dir.exists():
+            shutil.rmtree(build_dir)
+        build_dir.mkdir(parents=True)
+        progress(f"{name}: configuring (cmake)")
+        run_tool(["cmake", "-S", str(source_dir), "-B", str(build_dir), *options])
+        progress(f"{name}: building (-j{jobs})")
+        run_tool(["cmake", "--build", str(build_dir), f"-j{jobs}"])
+        done.write_text(key + "\n")
+    return build_dir
 
 
 @dataclass
@@ -89,49 +120,63 @@ class FirmwareBuild:
     def address(self, key: str) -> int:
         return int(str(self.info[key]), 0)
 
+    @property
+    def map_file(self) -> Path:
+        return self.build_dir / f"{self.info['app']}.map"
+
+    @property
+    def arena_capacity(self) -> int:
+        return int(self.info["arena_bytes"])
+
+    @property
+    def state_capacity(self) -> int:
+        return int(self.info["state_bytes"])
+
+    @property
+    def ram_capacity(self) -> int:
+        """Bytes of the board's large RAM for the arena and the state (BIG region)."""
+        return self.address("big_bytes") if "big_bytes" in self.info else 0x700000
+
 
 def build_firmware(board: str, app: str = "runner", *, cache_dir: Path | None = None,
                    engine: str = "auto", arena_bytes: int | None = None,
                    state_bytes: int | None = None, build_type: str = "Release", jobs: int = 2,
-                   extra_cmake: Sequence[str] = ()) -> FirmwareBuild:
+                   extra_cmake: Sequence[str] = (), progress: Progress = _quiet) -> FirmwareBuild:
     """Configure and build one (board, app) pair; reuse the build when nothing changed.
 
-    The cache key covers the options and the contents of firmware/, runtime_c/ and
-    cmake/toolchains/, so an edited source always gives a fresh build directory.
+    The cache key covers the options and the contents of firmware/, runtime_c/ and cmake/, so
+    an edited source always gives a fresh build directory.
     """
     if arena_bytes is not None and arena_bytes % 16:
         raise ValueError("arena_bytes must be a multiple of 16")
+    root = source_root()
+    if not (root / "firmware" / "boards" / board / "board.cmake").is_file():
+        raise TargetError(f"unknown board '{board}' (no firmware/boards/{board}/board.cmake)")
     options = [f"-DPYRT_BOARD={board}", f"-DPYRT_APP={app}", f"-DPYRT_ENGINE={engine}",
                f"-DCMAKE_BUILD_TYPE={build_type}", *extra_cmake]
     if arena_bytes is not None:
         options.append(f"-DPYRT_ARENA_BYTES={arena_bytes}")
     if state_bytes is not None:
         options.append(f"-DPYRT_STATE_BYTES={state_bytes}")
-    digest = source_digest([FIRMWARE_DIR, REPO / "runtime_c", REPO / "cmake" / "toolchains"])
-    key = hashlib.sha256(("\n".join(options) + "\n" + digest).encode()).hexdigest()[:16]
-    build_dir = (cache_dir or default_cache_dir()) / f"{board}-{app}-{key}"
-    info_path = build_dir / "board_info.json"
-    done = build_dir / ".built"
-    if not done.exists():
-        if build_dir.exists():
-            shutil.rmtree(build_dir)
-        build_dir.mkdir(parents=True)
-        _run(["cmake", "-S", str(FIRMWARE_DIR), "-B", str(build_dir), *options])
-        _run(["cmake", "--build", str(build_dir), f"-j{jobs}"])
-        done.write_text(key + "\n")
-    info = json.loads(info_path.read_text())
+    build_dir = cached_cmake_build(
+        f"{board}-{app}-{build_type}", root / "firmware", options,
+        [root / "firmware", root / "runtime_c", root / "cmake"], cache_dir=cache_dir, jobs=jobs,
+        progress=progress)
+    info = json.loads((build_dir / "board_info.json").read_text())
     return FirmwareBuild(build_dir=build_dir, elf=Path(info["elf"]), info=info)
 
 
 def build_plugin(cache_dir: Path | None = None) -> Path:
     """Build tools/qemu_plugin/insn_count.so (host gcc) into the cache; cached by source."""
-    digest = source_digest([PLUGIN_DIR / "insn_count.c", PLUGIN_DIR / "qemu_plugin_api.h"])[:16]
+    plugin_dir = source_root() / "tools" / "qemu_plugin"
+    digest = source_digest([plugin_dir / "insn_count.c", plugin_dir / "qemu_plugin_api.h"])[:16]
     out = (cache_dir or default_cache_dir()) / f"insn_count-{digest}.so"
     if not out.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp.so")
-        _run(["make", "-s", "-C", str(PLUGIN_DIR), f"OUT={tmp}"])
-        tmp.replace(out)
+        with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+            tmp_out = Path(tmp) / "insn_count.so"
+            run_tool(["make", "-s", "-C", str(plugin_dir), f"OUT={tmp_out}"])
+            tmp_out.replace(out)
     return out
 
 
@@ -148,6 +193,31 @@ def pack_inputs(inputs: Sequence[bytes]) -> bytes:
     return bytes(out)
 
 
+def blob_requirements(blob: bytes) -> tuple[int, int]:
+    """(blob_bytes, arena_bytes) declared by a blob header (docs/blob_format.md)."""
+    if len(blob) < 32 or blob[:4] != b"PYRT":
+        raise TargetError("not a pyruntime blob (no PYRT header)")
+    (total,) = struct.unpack_from("<I", blob, 8)
+    (arena,) = struct.unpack_from("<I", blob, 20)
+    return total, arena
+
+
+def check_fits(fw: FirmwareBuild, blob: bytes, state_bytes: int) -> None:
+    """Refuse, before running, a blob larger than the board's model flash or an arena (plus
+    the engine state) larger than its RAM; both messages name the sizes."""
+    total, arena = blob_requirements(blob)
+    flash = fw.address("blob_max")
+    if max(total, len(blob)) > flash:
+        raise CapacityError(f"blob of {max(total, len(blob))} bytes is too large for the flash "
+                            f"of {fw.board} ({flash} bytes for the model at "
+                            f"{fw.info['blob_addr']})")
+    ram = fw.ram_capacity
+    if arena + state_bytes > ram:
+        raise CapacityError(f"arena of {arena} bytes (+ {state_bytes} bytes of engine state) is "
+                            f"too large for the RAM of {fw.board} ({ram} bytes for arena and "
+                            "state)")
+
+
 @dataclass
 class QemuRun:
     returncode: int
@@ -155,8 +225,10 @@ class QemuRun:
     stderr: str
     elapsed_s: float
     timed_out: bool = False
+    timeout_s: float = 0.0
     plugin_total: int | None = None
     snapshots: list[int] = field(default_factory=list)
+    command: list[str] = field(default_factory=list)
 
 
 def qemu_command(fw: FirmwareBuild, *, blob_path: Path | None = None,
@@ -193,6 +265,28 @@ def read_plugin_output(path: Path) -> tuple[int, list[int]]:
     return total, snaps
 
 
+def run_emulator(cmd: list[str], *, timeout: float, plugin_out: Path | None) -> QemuRun:
+    """Run an emulator command with stdin closed; kill it at the time limit."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout)
+    except FileNotFoundError as e:
+        raise TargetError(f"{cmd[0]} is not installed; tools/install_system_deps.sh installs "
+                          "it") from e
+    except subprocess.TimeoutExpired as e:  # subprocess.run has killed the process
+        out = e.stdout.decode(errors="replace") if e.stdout else ""
+        err = e.stderr.decode(errors="replace") if e.stderr else ""
+        return QemuRun(-1, out, err, time.monotonic() - start, timed_out=True,
+                       timeout_s=timeout, command=cmd)
+    run = QemuRun(proc.returncode, proc.stdout.decode(errors="replace"),
+                  proc.stderr.decode(errors="replace"), time.monotonic() - start,
+                  timeout_s=timeout, command=cmd)
+    if plugin_out is not None and plugin_out.exists():
+        run.plugin_total, run.snapshots = read_plugin_output(plugin_out)
+    return run
+
+
 def run_qemu(fw: FirmwareBuild, *, blob: bytes | None = None,
              inputs: Sequence[bytes] | None = None, timeout: float = 120.0,
              count: bool = True, icount: bool = True,
@@ -203,13 +297,15 @@ def run_qemu(fw: FirmwareBuild, *, blob: bytes | None = None,
         blob_path = input_path = plugin = plugin_out = None
         if blob is not None:
             if len(blob) > fw.address("blob_max"):
-                raise TargetError(f"blob of {len(blob)} B exceeds the board window")
+                raise CapacityError(f"blob of {len(blob)} bytes is too large for the flash of "
+                                    f"{fw.board} ({fw.address('blob_max')} bytes)")
             blob_path = t / "blob.bin"
             blob_path.write_bytes(blob)
         if inputs is not None:
             packed = pack_inputs(inputs)
             if len(packed) > fw.address("input_max"):
-                raise TargetError(f"inputs of {len(packed)} B exceed the board window")
+                raise CapacityError(f"inputs of {len(packed)} bytes exceed the input window of "
+                                    f"{fw.board} ({fw.address('input_max')} bytes)")
             input_path = t / "input.bin"
             input_path.write_bytes(packed)
         if count:
@@ -217,19 +313,7 @@ def run_qemu(fw: FirmwareBuild, *, blob: bytes | None = None,
             plugin_out = t / "counts.txt"
         cmd = qemu_command(fw, blob_path=blob_path, input_path=input_path, plugin=plugin,
                            plugin_out=plugin_out, icount=icount)
-        start = time.monotonic()
-        try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=timeout)
-        except subprocess.TimeoutExpired as e:
-            out = e.stdout.decode(errors="replace") if e.stdout else ""
-            err = e.stderr.decode(errors="replace") if e.stderr else ""
-            return QemuRun(-1, out, err, time.monotonic() - start, timed_out=True)
-        run = QemuRun(proc.returncode, proc.stdout.decode(errors="replace"),
-                      proc.stderr.decode(errors="replace"), time.monotonic() - start)
-        if plugin_out is not None and plugin_out.exists():
-            run.plugin_total, run.snapshots = read_plugin_output(plugin_out)
-        return run
+        return run_emulator(cmd, timeout=timeout, plugin_out=plugin_out)
 
 
 def parse_runner_output(text: str) -> list[tuple[str, dict[str, str]]]:
@@ -242,6 +326,35 @@ def parse_runner_output(text: str) -> list[tuple[str, dict[str, str]]]:
         fields = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
         records.append((parts[0], fields))
     return records
+
+
+def check_run(run: QemuRun, where: str) -> None:
+    """Turn a failed run into an exception: TargetTimeout (killed at the time limit),
+    FirmwareFault (the fault handler's registers in the message), TargetError otherwise."""
+    recs = dict(reversed(parse_runner_output(run.stdout)))
+    if run.timed_out:
+        raise TargetTimeout(f"{where}: QEMU ran past its time limit of {run.timeout_s:g} s and "
+                            f"was killed; last output: {run.stdout[-300:]!r}")
+    if "FAULT" in recs:
+        regs = recs["FAULT"]
+        shown = " ".join(f"{k}={v}" for k, v in regs.items())
+        raise FirmwareFault(f"{where}: firmware fault {regs.get('name', '?')} (exit status "
+                            f"{run.returncode}): {shown}", regs)
+    if run.returncode >= EXIT_FAULT_BASE:
+        raise FirmwareFault(f"{where}: firmware fault, exit status {run.returncode} "
+                            f"(exception {run.returncode - EXIT_FAULT_BASE}) without a report; "
+                            f"output tail: {(run.stdout + run.stderr)[-500:]!r}", {})
+    if run.returncode != 0:
+        detail = ""
+        for key in ("ERROR", "INIT", "QUERY", "INVOKE", "WARMUP"):
+            if key in recs and (key == "ERROR" or recs[key].get("status", "0") != "0"):
+                detail = key + " " + " ".join(f"{k}={v}" for k, v in recs[key].items())
+                break
+        meaning = {EXIT_ENGINE: "engine error", EXIT_DATA: "blob or input missing/malformed",
+                   EXIT_CAPACITY: "arena/state capacity too small"}.get(run.returncode,
+                                                                        "failure")
+        raise TargetError(f"{where}: runner exited with status {run.returncode} ({meaning})"
+                          f"{': ' + detail if detail else ''}; stderr: {run.stderr[-500:]!r}")
 
 
 def runner_result(run: QemuRun) -> dict[str, Any]:

@@ -11,6 +11,8 @@
  *            8  u32 bytes[14]   size of each input
  *            64 data: input 0, then input 1 at the next 16-byte boundary, ...
  *          Without the magic every input is filled with x[i] = (int8)((i*7+3) % 256 - 128).
+ *          Inputs are copied into the arena before EACH invoke (warm-up and measured): the
+ *          memory plan may reuse an input's bytes for later activations.
  *   arena  static, PYRT_ARENA_BYTES (build-time -D), 16-byte aligned, section .bigram
  *   state  static, PYRT_STATE_BYTES, 8-byte aligned, section .bigram
  *
@@ -161,6 +163,50 @@ static void put_output(const pyrt_model *m, uint32_t idx)
   con_puts("\n");
 }
 
+/* Copies every input into the arena (from the input file, or the pattern). Called before
+ * EACH invoke: the memory plan may reuse an input's bytes for later activations, so after a
+ * run the input tensors no longer hold the input. Prints the INPUT lines when `report`. */
+static int load_inputs(pyrt_model *m, uint32_t n_inputs, const uint8_t *input, int have_input,
+                       int report)
+{
+  uint32_t i, off = INPUT_HEADER_BYTES;
+  for (i = 0; i < n_inputs; i++) {
+    pyrt_tensor t;
+    pyrt_status st = pyrt_input(m, i, &t);
+    if (st != PYRT_OK) {
+      con_puts("INPUT");
+      con_kv_u32("index", i);
+      put_status(st);
+      con_puts("\n");
+      return EXIT_ENGINE;
+    }
+    if (have_input) {
+      uint32_t n = rd32(input + 8u + 4u * i);
+      if (n != t.bytes || off + n > (uint32_t)(uintptr_t)__pyrt_input_max) {
+        con_puts("INPUT");
+        con_kv_u32("index", i);
+        con_puts(" source=file");
+        con_kv_u32("bytes", n);
+        con_kv_u32("expected", t.bytes);
+        con_puts("\nERROR reason=input-size\n");
+        return EXIT_DATA;
+      }
+      memcpy(t.data, input + off, n);
+      off += (n + 15u) & ~15u;
+    } else {
+      fill_pattern((int8_t *)t.data, t.bytes);
+    }
+    if (report) {
+      con_puts("INPUT");
+      con_kv_u32("index", i);
+      con_puts(have_input ? " source=file" : " source=pattern");
+      con_kv_u32("bytes", t.bytes);
+      con_puts("\n");
+    }
+  }
+  return 0;
+}
+
 int main(void)
 {
   const uint8_t *blob = __pyrt_blob_addr;
@@ -172,7 +218,7 @@ int main(void)
   pyrt_status st;
   uint32_t i, t0, t1, n_ops;
   size_t base, stack_init, stack_invoke, stack_hw;
-  int have_input;
+  int have_input, rc;
 
   con_puts("PYRT-RUNNER version=1");
   con_kv_str("board", PYRT_BOARD_NAME);
@@ -240,42 +286,12 @@ int main(void)
     return finish(EXIT_ENGINE);
   }
 
-  /* inputs */
+  /* inputs: loaded before each invoke (see load_inputs) */
   have_input = rd32(input) == INPUT_MAGIC && rd32(input + 4) == info.n_inputs &&
                info.n_inputs <= INPUT_MAX_N;
-  {
-    uint32_t off = INPUT_HEADER_BYTES;
-    for (i = 0; i < info.n_inputs; i++) {
-      pyrt_tensor t;
-      st = pyrt_input(m, i, &t);
-      if (st != PYRT_OK) {
-        con_puts("INPUT");
-        con_kv_u32("index", i);
-        put_status(st);
-        con_puts("\n");
-        return finish(EXIT_ENGINE);
-      }
-      con_puts("INPUT");
-      con_kv_u32("index", i);
-      if (have_input) {
-        uint32_t n = rd32(input + 8u + 4u * i);
-        if (n != t.bytes || off + n > (uint32_t)(uintptr_t)__pyrt_input_max) {
-          con_puts(" source=file");
-          con_kv_u32("bytes", n);
-          con_kv_u32("expected", t.bytes);
-          con_puts("\nERROR reason=input-size\n");
-          return finish(EXIT_DATA);
-        }
-        memcpy(t.data, input + off, n);
-        off += (n + 15u) & ~15u;
-        con_puts(" source=file");
-      } else {
-        fill_pattern((int8_t *)t.data, t.bytes);
-        con_puts(" source=pattern");
-      }
-      con_kv_u32("bytes", t.bytes);
-      con_puts("\n");
-    }
+  rc = load_inputs(m, info.n_inputs, input, have_input, 1);
+  if (rc != 0) {
+    return finish(rc);
   }
 
   /* warm-up: no hook */
@@ -293,7 +309,11 @@ int main(void)
     return finish(EXIT_ENGINE);
   }
 
-  /* measured invoke, with the per-operator hook */
+  /* measured invoke, with the per-operator hook, on freshly loaded inputs */
+  rc = load_inputs(m, info.n_inputs, input, have_input, 0);
+  if (rc != 0) {
+    return finish(rc);
+  }
   n_ops = pyrt_num_ops(m);
   for (i = 0; i < PYRT_RUNNER_MAX_OPS; i++) {
     op_ticks[i] = 0;

@@ -1,0 +1,174 @@
+/* link.c - COBS framing, CRC32 and the receive/transmit buffers (see link.h). */
+#include "link.h"
+
+#include "board.h"
+#include "proto.h"
+
+/* COBS adds at most one byte per 254 plus the delimiter */
+#define ENC_MAX (PROTO_MAX_FRAME + PROTO_MAX_FRAME / 254u + 2u)
+
+static uint32_t crc_table[256];
+static uint8_t rx[ENC_MAX];
+static uint8_t tx[PROTO_MAX_FRAME];
+static uint32_t tx_len;
+static link_stats stats;
+
+uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+  size_t i;
+  crc = ~crc;
+  for (i = 0; i < n; i++) {
+    crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+  }
+  return ~crc;
+}
+
+void link_init(void)
+{
+  uint32_t i, k, c;
+  for (i = 0; i < 256u; i++) {
+    c = i;
+    for (k = 0; k < 8u; k++) {
+      c = (c & 1u) != 0u ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    crc_table[i] = c;
+  }
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* In-place COBS decode of n bytes; returns the decoded length or -1 when malformed. */
+static int32_t cobs_decode(uint8_t *buf, uint32_t n)
+{
+  uint32_t i = 0, o = 0;
+  while (i < n) {
+    uint32_t code = buf[i++], k;
+    if (code == 0u || i + code - 1u > n) {
+      return -1;
+    }
+    for (k = 1; k < code; k++) {
+      buf[o++] = buf[i++];
+    }
+    if (code != 0xFFu && i < n) {
+      buf[o++] = 0u;
+    }
+  }
+  return (int32_t)o;
+}
+
+uint8_t *link_tx_body(void) { return tx + PROTO_HDR; }
+
+/* COBS-encode buf[0, len) on the fly between two delimiters: each code byte is the distance to
+ * the next zero (at most 255 = 254 data bytes and no zero). */
+static void send_encoded(const uint8_t *buf, uint32_t len)
+{
+  uint32_t i = 0;
+  uart_putc(0);
+  while (i <= len) {
+    uint32_t j = i, code;
+    while (j < len && buf[j] != 0u && j - i < 254u) {
+      j++;
+    }
+    code = j - i + 1u;
+    uart_putc((char)code);
+    for (; i < j; i++) {
+      uart_putc((char)buf[i]);
+    }
+    if (code != 0xFFu) {
+      i++; /* skip the zero (or step past the end) */
+    } else if (i == len) {
+      break;
+    }
+  }
+  uart_putc(0);
+}
+
+static uint32_t finish_frame(uint8_t *buf, uint8_t type, uint16_t seq, uint32_t body_len)
+{
+  uint32_t n = PROTO_HDR + body_len, crc;
+  buf[0] = (uint8_t)PROTO_VERSION;
+  buf[1] = type;
+  buf[2] = (uint8_t)(seq & 0xFFu);
+  buf[3] = (uint8_t)(seq >> 8);
+  crc = crc32_update(0, buf, n);
+  buf[n++] = (uint8_t)crc;
+  buf[n++] = (uint8_t)(crc >> 8);
+  buf[n++] = (uint8_t)(crc >> 16);
+  buf[n++] = (uint8_t)(crc >> 24);
+  return n;
+}
+
+/* A NAK has its own buffer: it must not replace the cached last response. */
+static void send_nak(uint16_t seq, uint8_t status)
+{
+  uint8_t nak[PROTO_HDR + 2u + PROTO_CRC];
+  nak[PROTO_HDR] = status;
+  nak[PROTO_HDR + 1u] = (uint8_t)PROTO_VERSION;
+  send_encoded(nak, finish_frame(nak, TYPE_NAK, seq, 2u));
+}
+
+void link_resend(void) { send_encoded(tx, tx_len); }
+
+void link_send(uint8_t type, uint16_t seq, uint32_t body_len)
+{
+  tx_len = finish_frame(tx, type, seq, body_len);
+  link_resend();
+}
+
+void link_receive(link_frame *f)
+{
+  for (;;) {
+    uint32_t n = 0;
+    int overflow = 0;
+    int32_t len;
+    for (;;) {
+      int c = uart_getc();
+      if (c == 0) {
+        break;
+      }
+      if (n < ENC_MAX) {
+        rx[n++] = (uint8_t)c;
+      } else {
+        overflow = 1;
+        stats.bytes_dropped++;
+      }
+    }
+    if (n == 0u) {
+      continue;
+    }
+    if (overflow) {
+      stats.frames_bad++;
+      continue;
+    }
+    len = cobs_decode(rx, n);
+    if (len < (int32_t)(PROTO_HDR + PROTO_CRC)) {
+      stats.frames_bad++;
+      if (len >= 4) {
+        send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_FRAME);
+      }
+      continue;
+    }
+    f->crc = rd32(rx + len - 4);
+    if (crc32_update(0, rx, (size_t)len - 4u) != f->crc) {
+      stats.frames_bad++;
+      send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_FRAME);
+      continue;
+    }
+    if (rx[0] != PROTO_VERSION) {
+      stats.frames_bad++;
+      send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_VERSION);
+      continue;
+    }
+    stats.frames_ok++;
+    f->type = rx[1];
+    f->seq = (uint16_t)(rx[2] | (rx[3] << 8));
+    f->body = rx + PROTO_HDR;
+    f->body_len = (uint32_t)len - PROTO_HDR - PROTO_CRC;
+    return;
+  }
+}
+
+const link_stats *link_get_stats(void) { return &stats; }

@@ -1,0 +1,36 @@
+/* link.h - framing of the agent protocol: COBS frames delimited by 0x00, each carrying
+ * version, type, seq, body and a CRC32 (docs/serial_protocol.md, section "Frames"). */
+#ifndef AGENT_LINK_H
+#define AGENT_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* zlib-compatible CRC-32: crc32_update(0, p, n) == zlib.crc32(p); chainable. */
+uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n);
+
+typedef struct {
+  uint8_t type;
+  uint16_t seq;
+  const uint8_t *body;
+  uint32_t body_len;
+  uint32_t crc; /* CRC field of the frame (identifies a retransmitted request) */
+} link_frame;
+
+typedef struct {
+  uint32_t frames_ok, frames_bad, bytes_dropped;
+} link_stats;
+
+void link_init(void);
+/* Block until a frame with a good CRC arrives. Damaged frames are answered with a NAK,
+ * oversized ones dropped; empty frames (two delimiters in a row) ignored. */
+void link_receive(link_frame *f);
+/* Body area of the transmit buffer (PROTO_MAX_FRAME - header - CRC bytes). */
+uint8_t *link_tx_body(void);
+/* Send the response in the transmit buffer: type, seq, body_len bytes of link_tx_body(). */
+void link_send(uint8_t type, uint16_t seq, uint32_t body_len);
+/* Send the last response again (a retransmitted request). */
+void link_resend(void);
+const link_stats *link_get_stats(void);
+
+#endif /* AGENT_LINK_H */
