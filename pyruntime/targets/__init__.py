@@ -90,7 +90,8 @@ def source_root() -> Path:
     """The pyruntime source tree (firmware/, runtime_c/, cmake/, tools/qemu_plugin/).
 
     PYRUNTIME_SOURCE_DIR if set; else the checkout this package lives in (editable install);
-    else the current directory or one of its parents.
+    else the copy installed with the wheel (pyruntime/_src); else the current directory or one
+    of its parents.
     """
     env = os.environ.get("PYRUNTIME_SOURCE_DIR")
     if env:
@@ -102,6 +103,9 @@ def source_root() -> Path:
     here = Path(__file__).resolve().parents[2]
     if _looks_like_root(here):
         return here
+    shipped = Path(__file__).resolve().parents[1] / "_src"  # copied into the wheel
+    if _looks_like_root(shipped):
+        return shipped
     cwd = Path.cwd().resolve()
     for p in (cwd, *cwd.parents):
         if _looks_like_root(p):
