@@ -25,7 +25,7 @@ def operators_markdown() -> str:
                    f"{', '.join(map(str, d.versions))} | {d.types} |\n")
     for d in defs:
         out.append(f"\n## {d.name}\n\n")
-        out.append(f"- code {d.code}, parameter layout version 1\n")
+        out.append(f"- code {d.code}\n")
         out.append(f"- inputs: {d.inputs}\n- outputs: {d.outputs}\n")
         if d.notes:
             out.append(f"- {d.notes}\n")

@@ -154,16 +154,18 @@ class Conv2DOptions:
     activation: Activation = Activation.NONE
     dilation_w: int = 1
     dilation_h: int = 1
+    quantized_bias_type: int = 0  # TensorType of a missing bias (int16: INT32 or INT64)
     OPTIONS_TYPE: ClassVar[int] = 1
 
     def write(self, fb: flatbuffers.Builder) -> int:
-        fb.StartObject(6)
+        fb.StartObject(7)
         fb.PrependInt8Slot(0, int(self.padding), 0)
         fb.PrependInt32Slot(1, self.stride_w, 0)
         fb.PrependInt32Slot(2, self.stride_h, 0)
         fb.PrependInt8Slot(3, int(self.activation), 0)
         fb.PrependInt32Slot(4, self.dilation_w, 1)
         fb.PrependInt32Slot(5, self.dilation_h, 1)
+        fb.PrependInt8Slot(6, int(self.quantized_bias_type), 0)
         return fb.EndObject()
 
 
@@ -217,6 +219,7 @@ class Pool2DOptions:
 class FullyConnectedOptions:
     activation: Activation = Activation.NONE
     keep_num_dims: bool = False
+    quantized_bias_type: int = 0  # TensorType of a missing bias (int16: INT32 or INT64)
     OPTIONS_TYPE: ClassVar[int] = 8
 
     def write(self, fb: flatbuffers.Builder) -> int:
@@ -224,6 +227,7 @@ class FullyConnectedOptions:
         fb.PrependInt8Slot(0, int(self.activation), 0)
         # slot 1 weights_format: DEFAULT (0) only
         fb.PrependBoolSlot(2, bool(self.keep_num_dims), False)
+        fb.PrependInt8Slot(4, int(self.quantized_bias_type), 0)
         return fb.EndObject()
 
 
@@ -388,6 +392,26 @@ class ResizeBilinearOptions(_ScalarFieldsOptions):
 
 
 @dataclass(frozen=True)
+class TransposeConvOptions(_ScalarFieldsOptions):
+    padding: Padding = Padding.SAME
+    stride_w: int = 1
+    stride_h: int = 1
+    fused_activation_function: Activation = Activation.NONE
+    quantized_bias_type: int = 0
+    OPTIONS_TYPE: ClassVar[int] = 49
+    FIELD_KINDS: ClassVar[str] = "BiiBB"
+
+
+@dataclass(frozen=True)
+class BatchMatMulOptions(_ScalarFieldsOptions):
+    adj_x: bool = False
+    adj_y: bool = False
+    asymmetric_quantize_inputs: bool = False
+    OPTIONS_TYPE: ClassVar[int] = 101
+    FIELD_KINDS: ClassVar[str] = "bbb"
+
+
+@dataclass(frozen=True)
 class SpaceToDepthOptions(_ScalarFieldsOptions):
     block_size: int = 2
     OPTIONS_TYPE: ClassVar[int] = 19
@@ -462,6 +486,8 @@ _OPTIONS_FOR_OP: dict[int, type] = {
     BuiltinOp.ARG_MIN: ArgMinOptions,
     BuiltinOp.MEAN: ReducerOptions,
     BuiltinOp.SQUEEZE: SqueezeOptions,
+    BuiltinOp.TRANSPOSE_CONV: TransposeConvOptions,
+    BuiltinOp.BATCH_MATMUL: BatchMatMulOptions,
 }
 
 # Operator version the TF converter gives when the first input is int8 (op_version.cc).

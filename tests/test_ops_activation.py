@@ -1,5 +1,6 @@
 """Property tests of the activations against TFLM, bit for bit: RELU, RELU6, LEAKY_RELU,
-HARD_SWISH, LOGISTIC, TANH (int8, through tables computed offline) and PRELU (int8/int16 input,
+HARD_SWISH, LOGISTIC, TANH (int8, through tables computed offline; int16 LOGISTIC and TANH on
+TFLM's interpolated sigmoid table) and PRELU (int8/int16 input,
 int8 alpha, broadcast)."""
 from __future__ import annotations
 
@@ -121,13 +122,50 @@ def test_refusals_name_the_parameter(op: BuiltinOp, scale: float, zp: int, fragm
     assert fragment in str(err.value)
 
 
-def test_int16_logistic_refused() -> None:
+def sig16_case(op: BuiltinOp) -> Callable[[np.random.Generator], Case]:
+    """int16 LOGISTIC / TANH: power-of-two input scales (TFLM's fast path) and general ones;
+    every int16 value in a quarter of the cases."""
+    def make(rng: np.random.Generator) -> Case:
+        if rng.random() < 0.4:
+            xs = float(2.0 ** -int(rng.integers(8, 16)))
+        else:
+            xs = float(np.float32(10.0 ** rng.uniform(-6, 0.3)))
+        full = rng.random() < 0.25
+        shape = [256, 256] if full else random_shape(rng)
+        mb = ModelBuilder()
+        x = mb.add_tensor("x", shape, np.int16, scale=xs, zero_point=0)
+        y = mb.add_tensor("y", shape, np.int16, scale=1 / 32768, zero_point=0)
+        mb.add_operator(op, [x], [y])
+        mb.set_inputs([x])
+        mb.set_outputs([y])
+        data = (np.arange(-32768, 32768, dtype=np.int16).reshape(shape) if full
+                else random_ints(rng, shape, np.int16))
+        return Case(mb.build(), [data], dict(shape=shape, x_scale=xs), extra_inputs=0 if full else 2)
+
+    return make
+
+
+def test_logistic_int16() -> None:
+    run_cases("LOGISTIC_INT16", sig16_case(BuiltinOp.LOGISTIC))
+
+
+def test_tanh_int16() -> None:
+    run_cases("TANH_INT16", sig16_case(BuiltinOp.TANH))
+
+
+@pytest.mark.parametrize("op", [BuiltinOp.LOGISTIC, BuiltinOp.TANH])
+@pytest.mark.parametrize("x_zp, y_scale, fragment", [
+    (5, 1 / 32768, "zero points must be 0"),
+    (0, 1 / 4096, "int16 output must have scale 1/32768"),
+])
+def test_int16_refusals(op: BuiltinOp, x_zp: int, y_scale: float, fragment: str) -> None:
     mb = ModelBuilder()
-    x = mb.add_tensor("x", [1, 8], np.int16, scale=1 / 4096, zero_point=0)
-    y = mb.add_tensor("y", [1, 8], np.int16, scale=1 / 32768, zero_point=0)
-    mb.add_operator(BuiltinOp.LOGISTIC, [x], [y])
+    x = mb.add_tensor("x", [1, 8], np.int16, scale=1 / 4096, zero_point=x_zp)
+    y = mb.add_tensor("y", [1, 8], np.int16, scale=y_scale, zero_point=0)
+    mb.add_operator(op, [x], [y])
     mb.set_inputs([x])
     mb.set_outputs([y])
     with pytest.raises(ConversionError) as err:
         convert(mb.build())
-    assert "input 'x' has type int16; supported: int8" in str(err.value)
+    assert err.value.op_index == 0 and err.value.op_name == op.name
+    assert fragment in str(err.value)

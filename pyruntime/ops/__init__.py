@@ -10,13 +10,15 @@ from __future__ import annotations
 from ..constpool import ConstPool
 from ..errors import ConversionError
 from ..ir import Graph, Op
-from . import activations, conv, elementwise, layout, pooling, quantize, reduce, reshape, softmax
+from . import (activations, conv, elementwise, layout, pooling, quantize, reduce, reshape, resize,
+               softmax)
+from . import matmul, transpose_conv
 from .common import LoweredOp, OpDef
 
 __all__ = ["OPS", "LoweredOp", "OpDef", "lower"]
 
 _FAMILIES = (conv, elementwise, pooling, reshape, softmax, layout, reduce, activations,
-             quantize)
+             quantize, resize, transpose_conv, matmul)
 
 OPS: dict[int, OpDef] = {d.code: d for family in _FAMILIES for d in family.DEFS}
 

@@ -153,8 +153,48 @@ def _fixed_output(c: Ctx, y: Tensor, scale: float, zp: int) -> None:
                      f"{y.zero_point})")
 
 
+def _lower_sig16(c: Ctx, pool: ConstPool, tanh: bool) -> LoweredOp:
+    """TFLM's int16 LOGISTIC / TANH: input rescaled to 1/(3 * 4096) (tanh: twice that),
+    interpolated 256-entry sigmoid table, output Q0.15."""
+    c.arity((1, 1), 1)
+    x = c.tensor("input", c.op.inputs[0], ("int16",), const=False, per_tensor=True)
+    y = c.tensor("output", c.op.outputs[0], ("int16",), const=False, per_tensor=True)
+    if tuple(x.shape) != tuple(y.shape):
+        raise c.fail(f"input {list(x.shape)} and output {list(y.shape)} shapes differ")
+    if x.zero_point != 0 or y.zero_point != 0:
+        raise c.fail(f"int16 input and output zero points must be 0 (have {x.zero_point}, "
+                     f"{y.zero_point})")
+    pot, log2 = fp.checked_log2(x.scale)
+    shift = 12 + log2
+    if pot and (shift == 0 or (tanh and shift == 1)):
+        mult = 3 << shift
+        shift = 0
+    else:
+        real = float(_F32(x.scale)) * 4096.0 * 3.0
+        shift = 0
+        while real <= 32767.0 / 2.0 and shift <= 30:
+            shift += 1
+            real *= 2.0
+        mult = int(real)
+        if mult > 32767:
+            raise c.fail(f"input scale {x.scale} too large (TFLM requires scale * 3 * 4096 "
+                         "< 32768)")
+    out_pot, out_log2 = fp.checked_log2(y.scale)
+    if not out_pot or out_log2 != -15:
+        raise c.fail(f"int16 output must have scale 1/32768 (has {y.scale})")
+    table = pool.add(fp.sigmoid_table_uint16().astype("<u2"), 2)
+    return LoweredOp(c.op.code, c.op.name, [c.op.inputs[0]], [c.op.outputs[0]],
+                     [mult, shift, table], c.op.index, version=2)
+
+
+def _is_int16(graph: Graph, op: Op) -> bool:
+    return bool(op.inputs) and op.inputs[0] >= 0 and graph.tensors[op.inputs[0]].dtype == "int16"
+
+
 def lower_logistic(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
+    if _is_int16(graph, op):
+        return _lower_sig16(c, pool, tanh=False)
     x, y = unary_int8(c)
     _fixed_output(c, y, 1.0 / 256, -128)
     return _sigmoid_tanh(c, pool, x, fp.logistic_q4, 8, -128)
@@ -162,6 +202,8 @@ def lower_logistic(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
 
 def lower_tanh(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
+    if _is_int16(graph, op):
+        return _lower_sig16(c, pool, tanh=True)
     x, y = unary_int8(c)
     _fixed_output(c, y, 1.0 / 128, 0)
     return _sigmoid_tanh(c, pool, x, fp.tanh_q4, 7, 0)
@@ -184,6 +226,10 @@ def lower_prelu(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
 
 _LUT = (("lut_offset", "CONST offset of 256 int8 outputs, entry k for input k - 128"),)
 _IO = "x int8"
+_SIG16 = (("int16: input_multiplier", "layout 2 (int16) replaces lut_offset: x * 3 * 4096 * "
+                                      "scale, in [0, 32767]"),
+          ("int16: input_shift", "its right shift (with rounding)"),
+          ("int16: table_offset", "CONST offset of 256 uint16 sigmoid(i/24) in Q0.16"))
 
 DEFS = [
     OpDef("RELU", 19, (1, 2, 3), "int8", _IO, "y int8 (any scale and zero point)", _LUT,
@@ -196,10 +242,16 @@ DEFS = [
     OpDef("HARD_SWISH", 117, (1,), "int8", _IO, "y int8", _LUT, lower_hard_swish,
           "Table of TFLM's int16 fixed-point hard-swish; refused when input scale / (128 * "
           "output scale) >= 1 (TFLM requires it)."),
-    OpDef("LOGISTIC", 14, (1, 2, 3), "int8", _IO, "y int8, scale 1/256, zero point -128", _LUT,
-          lower_logistic, "Table of TFLM's gemmlowp fixed-point logistic."),
-    OpDef("TANH", 28, (1, 2, 3), "int8", _IO, "y int8, scale 1/128, zero point 0", _LUT,
-          lower_tanh, "Table of TFLM's gemmlowp fixed-point tanh."),
+    OpDef("LOGISTIC", 14, (1, 2, 3), "int8, int16", "x int8, or int16 (zero point 0)",
+          "y int8 (scale 1/256, zero point -128), int16 (scale 1/32768, zero point 0)",
+          _LUT + _SIG16, lower_logistic,
+          "int8 (layout 1): table of TFLM's gemmlowp fixed-point logistic. int16 (layout 2): "
+          "TFLM's interpolated 256-entry sigmoid table, generated offline."),
+    OpDef("TANH", 28, (1, 2, 3), "int8, int16", "x int8, or int16 (zero point 0)",
+          "y int8 (scale 1/128, zero point 0), int16 (scale 1/32768, zero point 0)",
+          _LUT + _SIG16, lower_tanh,
+          "int8 (layout 1): table of TFLM's gemmlowp fixed-point tanh. int16 (layout 2): "
+          "tanh(x) = 2 sigmoid(2x) - 1 on TFLM's sigmoid table."),
     OpDef("PRELU", 54, (1,), "int8, int16 (zero point 0) input; int8 alpha",
           "x int8 or int16, alpha int8 (broadcast right-aligned to y, rank <= 6)",
           "y (type of x)",

@@ -1,18 +1,56 @@
-"""CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8 x int8 -> int32 accumulators, requantized per channel."""
+"""CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8 x int8 -> int32 accumulators, requantized
+per channel; int16 activations x int8 weights (parameter layout version 2) with int32 or int64
+accumulators as TFLM chooses them."""
 from __future__ import annotations
 
 import numpy as np
 
+from .. import quant
 from ..constpool import ConstPool
-from ..ir import Graph, Op
+from ..ir import Graph, Op, Tensor
 from .common import Ctx, LoweredOp, OpDef, check_bias, requant, window, zero_weights_zp
+
+TFLITE_INT32 = 2  # tflite.TensorType values used by quantized_bias_type
+INT16_LIMIT_SHIFT = 7  # TFLM's int64 MultiplyByQuantizedMultiplier asserts shift < 8
+
+
+def activation_tensors(c: Ctx, x_idx: int, y_idx: int, rank: int | None
+                       ) -> tuple[Tensor, Tensor, bool]:
+    """Input and output, both int8 or both int16 (int16: zero points 0, as TFLite requires)."""
+    x = c.tensor("input", x_idx, ("int8", "int16"), rank=rank, const=False, per_tensor=True)
+    y = c.tensor("output", y_idx, (x.dtype,), rank=rank, per_tensor=True)
+    wide = x.dtype == "int16"
+    if wide and (x.zero_point != 0 or y.zero_point != 0):
+        raise c.fail(f"int16 input/output zero points must be 0 (have {x.zero_point}, "
+                     f"{y.zero_point}); TFLM's int16 kernels ignore them")
+    return x, y, wide
+
+
+def int16_accumulator(c: Ctx, bias_idx: int, channels: int, int64_only: bool = False) -> int:
+    """1 if TFLM accumulates this int16 layer in int64 (int64 bias, or no bias and
+    quantized_bias_type not INT32), 0 for int32 accumulators (int32 bias)."""
+    if bias_idx >= 0:
+        allowed = ("int64",) if int64_only else ("int32", "int64")
+        b = c.tensor("bias", bias_idx, allowed, const=True, quantized=False)
+        if b.elements != channels:
+            raise c.fail(f"bias '{b.name}' has {b.elements} elements; expected {channels}")
+        return 1 if b.dtype == "int64" else 0
+    if int64_only:
+        return 1
+    return 0 if int(c.op.options.get("quantized_bias_type", 0) or 0) == TFLITE_INT32 else 1
+
+
+def check_wide_shifts(c: Ctx, pool: ConstPool, shift_off: int, n: int) -> None:
+    shifts = np.frombuffer(pool.bytes()[shift_off:shift_off + n], dtype=np.int8)
+    if np.any(shifts > INT16_LIMIT_SHIFT):
+        raise c.fail("requantization scale (input x weight / output) of 128 or more: TFLM's "
+                     "int64 requantization does not support it")
 
 def _conv_like(graph: Graph, op: Op, pool: ConstPool, depthwise: bool) -> LoweredOp:
     c = Ctx(graph, op)
     c.arity((2, 3), 1)
-    x = c.tensor("input", op.inputs[0], ("int8",), rank=4, const=False, per_tensor=True)
+    x, y, int16 = activation_tensors(c, op.inputs[0], op.outputs[0], 4)
     w = c.tensor("filter", op.inputs[1], ("int8",), rank=4, const=True)
-    y = c.tensor("output", op.outputs[0], ("int8",), rank=4, per_tensor=True)
     zero_weights_zp(c, w)
     if x.shape[0] != y.shape[0]:
         raise c.fail(f"batch of input {x.shape[0]} and output {y.shape[0]} differ")
@@ -38,16 +76,46 @@ def _conv_like(graph: Graph, op: Op, pool: ConstPool, depthwise: bool) -> Lowere
                          f"into groups that divide output depth {cout}")
         axis = 0
         macs = y.elements * w.shape[1] * w.shape[2] * w.shape[3]
-    check_bias(c, op.inputs[2] if len(op.inputs) > 2 else -1, cout)
+    bias_idx = op.inputs[2] if len(op.inputs) > 2 else -1
+    wide = int16_accumulator(c, bias_idx, cout, int64_only=depthwise) if int16 else 0
+    if not int16:
+        check_bias(c, bias_idx, cout)
     sh, sw, ph, pw = window(c, x, y, w.shape[1], w.shape[2], dil_h, dil_w)
-    act_min, act_max = c.activation(y)
+    act_min, act_max = activation_range(c, y)
     mult_off, shift_off = requant(c, pool, x, w, y, cout, axis)
+    if wide:
+        check_wide_shifts(c, pool, shift_off, cout)
     params = [sh, sw, dil_h, dil_w, ph, pw, -x.zero_point, y.zero_point, act_min, act_max,
               mult_off, shift_off]
     if depthwise:
         params.append(cout // cin)
-    inputs = [op.inputs[0], op.inputs[1], op.inputs[2] if len(op.inputs) > 2 else -1]
-    return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index, macs)
+    if int16:
+        params.append(wide)
+    inputs = [op.inputs[0], op.inputs[1], bias_idx]
+    return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index, macs,
+                     version=2 if int16 else 1)
+
+
+def activation_range(c: Ctx, y: Tensor) -> tuple[int, int]:
+    if y.dtype == "int16":
+        act = c.option("fused_activation_function", ("NONE", "RELU", "RELU6", "RELU_N1_TO_1"))
+        return quant.activation_range(act, y.scale, y.zero_point, quant.INT16_MIN,
+                                      quant.INT16_MAX)
+    return c.activation(y)
+
+
+def per_tensor_multiplier(c: Ctx, pool: ConstPool, x: Tensor, w: Tensor, y: Tensor
+                          ) -> tuple[int, int]:
+    """GetQuantizedConvolutionMultipler: input x weight scale / output scale in double (the
+    TFLM build we test against rounds this way: a float32 product fails ad_autoencoder)."""
+    real = float(np.float32(x.scale)) * float(np.float32(w.scale)) / float(np.float32(y.scale))
+    try:
+        m, s = quant.quantize_multiplier(real)
+    except ValueError as exc:
+        raise c.fail(str(exc)) from exc
+    if not -31 <= s <= 30:
+        raise c.fail(f"requantization shift {s} outside [-31, 30]")
+    return pool.add_requant(np.array([m], np.int32), np.array([s], np.int8))
 
 
 def lower_conv_2d(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
@@ -61,9 +129,8 @@ def lower_depthwise_conv_2d(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
 def lower_fully_connected(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
     c.arity((2, 3), 1)
-    x = c.tensor("input", op.inputs[0], ("int8",), const=False, per_tensor=True)
+    x, y, int16 = activation_tensors(c, op.inputs[0], op.outputs[0], None)
     w = c.tensor("weights", op.inputs[1], ("int8",), rank=2, const=True)
-    y = c.tensor("output", op.outputs[0], ("int8",), per_tensor=True)
     zero_weights_zp(c, w)
     if op.options.get("weights_format", 0) not in (0, "DEFAULT"):
         raise c.fail(f"unsupported weights_format {op.options.get('weights_format')}")
@@ -73,10 +140,18 @@ def lower_fully_connected(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     batches = x.elements // k
     if y.elements != batches * cout:
         raise c.fail(f"output has {y.elements} elements; expected {batches} x {cout}")
-    check_bias(c, op.inputs[2] if len(op.inputs) > 2 else -1, cout)
-    act_min, act_max = c.activation(y)
-    mult_off, shift_off = requant(c, pool, x, w, y, cout, 0)
+    bias_idx = op.inputs[2] if len(op.inputs) > 2 else -1
+    wide = int16_accumulator(c, bias_idx, cout) if int16 else 0
+    if not int16:
+        check_bias(c, bias_idx, cout)
+    act_min, act_max = activation_range(c, y)
+    if w.per_channel:
+        mult_off, shift_off = requant(c, pool, x, w, y, cout, 0)
+    else:
+        mult_off, shift_off = per_tensor_multiplier(c, pool, x, w, y)
     n_mult = cout if w.per_channel else 1
+    if wide:
+        check_wide_shifts(c, pool, shift_off, n_mult)
     if not w.per_channel and len(op.inputs) > 2 and op.inputs[2] >= 0:
         # TFLM (GetQuantizedConvolutionMultipler) refuses a per-tensor layer whose bias scale
         # is not input_scale * weight_scale within 2% of the output scale.
@@ -87,9 +162,11 @@ def lower_fully_connected(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
             raise c.fail(f"bias scale {bias_scale:g} is not input scale x weight scale "
                          f"({product:g}); TFLM refuses this layer too")
     params = [-x.zero_point, y.zero_point, act_min, act_max, mult_off, shift_off, n_mult]
-    inputs = [op.inputs[0], op.inputs[1], op.inputs[2] if len(op.inputs) > 2 else -1]
+    if int16:
+        params.append(wide)
+    inputs = [op.inputs[0], op.inputs[1], bias_idx]
     return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index,
-                     batches * cout * k)
+                     batches * cout * k, version=2 if int16 else 1)
 
 
 _WINDOW = (("stride_h", "vertical stride"), ("stride_w", "horizontal stride"),
@@ -100,24 +177,36 @@ _WINDOW = (("stride_h", "vertical stride"), ("stride_w", "horizontal stride"),
            ("mult_off", "CONST offset of i32 multipliers [C_out]"),
            ("shift_off", "CONST offset of i8 shifts [C_out]"))
 
+_INT16 = ("int16 activations (zero points 0): parameter layout version 2 = these words plus "
+          "`wide_acc` (1: int64 accumulators and TFLM's int64 MultiplyByQuantizedMultiplier, "
+          "requantization shift <= 7; 0: int32 accumulators, double rounding).")
+
 DEFS = [
-    OpDef("CONV_2D", 3, (1, 2, 3, 4, 5, 6, 7, 8), "int8 x int8 (per-channel) + int32 bias",
-          "x int8 [N,H,W,C_in]; w int8 const [C_out,KH,KW,C_in/groups]; bias int32 [C_out] or -1",
-          "y int8 [N,OH,OW,C_out]", _WINDOW, lower_conv_2d,
-          "Strides, dilations, SAME/VALID padding, fused NONE/RELU/RELU6/RELU_N1_TO_1, groups."),
-    OpDef("DEPTHWISE_CONV_2D", 4, (1, 2, 3, 4, 5, 6, 7), "int8 x int8 (per-channel) + int32 bias",
-          "x int8 [N,H,W,C_in]; w int8 const [1,KH,KW,C_out]; bias int32 [C_out] or -1",
-          "y int8 [N,OH,OW,C_out], C_out = C_in * depth_multiplier",
+    OpDef("CONV_2D", 3, (1, 2, 3, 4, 5, 6, 7, 8),
+          "int8 x int8 (per-channel) + int32 bias; int16 x int8 + int64 or int32 bias",
+          "x int8/int16 [N,H,W,C_in]; w int8 const [C_out,KH,KW,C_in/groups]; "
+          "bias int32/int64 [C_out] or -1",
+          "y as x [N,OH,OW,C_out]", _WINDOW, lower_conv_2d,
+          "Strides, dilations, SAME/VALID padding, fused NONE/RELU/RELU6/RELU_N1_TO_1, groups. "
+          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16),
+    OpDef("DEPTHWISE_CONV_2D", 4, (1, 2, 3, 4, 5, 6, 7),
+          "int8 x int8 (per-channel) + int32 bias; int16 x int8 + int64 bias",
+          "x int8/int16 [N,H,W,C_in]; w int8 const [1,KH,KW,C_out]; "
+          "bias int32 (int8) / int64 (int16) [C_out] or -1",
+          "y as x [N,OH,OW,C_out], C_out = C_in * depth_multiplier",
           _WINDOW + (("depth_multiplier", "output channels per input channel"),),
-          lower_depthwise_conv_2d),
+          lower_depthwise_conv_2d, _INT16 + " int16 always uses int64 accumulators (wide_acc 1)."),
     OpDef("FULLY_CONNECTED", 9, tuple(range(1, 13)),
-          "int8 x int8 (per-tensor or per-channel) + int32 bias",
-          "x int8 [B*K elements]; w int8 const [C_out,K]; bias int32 [C_out] or -1",
-          "y int8 [B*C_out elements]",
+          "int8 x int8 (per-tensor or per-channel) + int32 bias; int16 x int8 + int64/int32 bias",
+          "x int8/int16 [B*K elements]; w int8 const [C_out,K]; bias int32/int64 [C_out] or -1",
+          "y as x [B*C_out elements]",
           (("input_offset", "-input zero point"), ("output_offset", "output zero point"),
            ("act_min", "fused activation clamp"), ("act_max", "fused activation clamp"),
            ("mult_off", "CONST offset of i32 multipliers [n_mult]"),
            ("shift_off", "CONST offset of i8 shifts [n_mult]"),
            ("n_mult", "1 (per-tensor weights) or C_out (per-channel)")),
-          lower_fully_connected, "TFLM's double rounding (MultiplyByQuantizedMultiplier)."),
+          lower_fully_connected,
+          "TFLM's double rounding (MultiplyByQuantizedMultiplier); per-tensor multiplier "
+          "input x weight / output scale in double (GetQuantizedConvolutionMultipler). "
+          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16),
 ]

@@ -1,10 +1,18 @@
-"""Scalar integer emulation of TFLite's / gemmlowp's fixed-point arithmetic.
+"""Scalar integer emulation of TFLite's / gemmlowp's fixed-point arithmetic, and TFLite's
+float32 generator of int16 lookup tables.
 
 Used offline to build the 256-entry tables of the int8 activations (the engine then only
 looks values up), so every function here mirrors the C++ routine of the same name bit for bit
 (two's-complement wrap-around where the C++ wraps). Inputs and outputs are Python ints.
 """
 from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import math
+from collections.abc import Callable
+
+import numpy as np
 
 INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 
@@ -146,3 +154,94 @@ def tanh_q4(a: int) -> int:
     n = a if a < 0 else wrap32(-a)
     t = one_minus_x_over_one_plus_x(exp_on_negative_values(n, 5))  # ExactMulByPot<1>
     return wrap32(-t) if a < 0 else t
+
+
+# ---- int16 lookup tables (TFLite LUTPopulate<int16_t>, float32 arithmetic) -------------------
+
+def _libm_expf() -> Callable[[float], float] | None:
+    """glibc's expf, which TFLM calls (float32 results can differ from exp rounded to float)."""
+    try:
+        libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+        f = libm.expf
+    except (OSError, AttributeError):
+        return None
+    f.restype, f.argtypes = ctypes.c_float, [ctypes.c_float]
+    return f  # type: ignore[no-any-return]
+
+
+_EXPF = _libm_expf()
+F32 = np.float32
+
+
+def expf(x: np.float32) -> np.float32:
+    return F32(_EXPF(float(x))) if _EXPF is not None else F32(math.exp(float(x)))
+
+
+def roundf(x: np.float32) -> np.float32:
+    """std::round on float: halves away from zero."""
+    return F32(math.floor(float(x) + 0.5) if x >= 0 else -math.floor(-float(x) + 0.5))
+
+
+def lut_populate_int16(transform: Callable[[np.float32], np.float32], input_scale: float,
+                       input_zero_point: int, output_scale: float, output_zero_point: int
+                       ) -> np.ndarray:
+    """LUTPopulateInt16<float>: 513 int16 entries, every step rounded to float32 as in C++."""
+    in_s, out_s = F32(input_scale), F32(output_scale)
+    input_min = in_s * F32(-32768 - input_zero_point)
+    input_max = in_s * F32(32767 - input_zero_point)
+    output_min = out_s * F32(-32768 - output_zero_point)
+    output_max = out_s * F32(32767 - output_zero_point)
+    step = (input_max - input_min) / F32(512)
+    half_step = step / F32(2)
+    inv = F32(65536) / (output_max - output_min)
+    lo, hi = F32(-32768), F32(32767)
+    lut = np.zeros(513, dtype=np.int16)
+    for i in range(512):
+        val = transform(input_min + F32(i) * step)
+        val_mid = transform(input_min + F32(i) * step + half_step)
+        val_next = transform(input_min + F32(i + 1) * step)
+        sample = roundf(val * inv)
+        mid_interp = roundf((val_next * inv + roundf(val * inv)) / F32(2))
+        mid = roundf(val_mid * inv)
+        bias = roundf((mid_interp - mid) / F32(2))
+        lut[i] = int(min(max(sample - bias, lo), hi))
+    lut[512] = int(min(max(roundf(transform(input_max) * inv), lo), hi))
+    return lut
+
+
+def lut_lookup16(value: int, lut: np.ndarray) -> int:
+    """TFLite LUTLookup(int16_t, const int16_t*): 9-bit index, 7-bit linear interpolation."""
+    index = 256 + (value >> 7)
+    base = int(lut[index])
+    slope = wrap16(int(lut[index + 1]) - base)
+    return wrap16(base + ((slope * (value & 0x7F) + 64) >> 7))
+
+
+# ---- int16 LOGISTIC / TANH (TFLite reference_integer_ops, 256-entry uint16 sigmoid table) ----
+
+def sigmoid_table_uint16() -> np.ndarray:
+    """sigmoid(i / 24) in Q0.16 for i in [0, 256), as TFLite's int16 LOGISTIC/TANH use it.
+
+    Each node is raised by half the mean sag of its two adjacent linear-interpolation
+    segments (the chord's error at the segment midpoint, e_j below; e_-1 = -e_0 by the
+    symmetry of sigmoid about 0), then rounded; the last node saturates to 65535. Checked
+    against TFLM's outputs for every int16 input (tests/test_ops_activation.py)."""
+    def s(x: float) -> float:
+        return 65536.0 / (1.0 + math.exp(-x / 24.0))
+
+    sag = [s(j + 0.5) - (s(j) + s(j + 1)) / 2.0 for j in range(256)]
+    table = np.zeros(256, dtype=np.uint16)
+    for i in range(255):
+        prev = sag[i - 1] if i > 0 else -sag[0]
+        table[i] = int(math.floor(s(i) + (prev + sag[i]) / 4.0 + 0.5))
+    table[255] = 65535
+    return table
+
+
+def checked_log2(x: float) -> tuple[bool, int]:
+    """TFLite CheckedLog2 in float32: (x is a power of two within 1e-3 in log2, rounded log2)."""
+    xl = np.float32(math.log(float(np.float32(x)))) * (np.float32(1.0) /
+                                                       np.float32(math.log(2.0)))
+    xl = np.float32(xl)
+    r = roundf(xl)
+    return bool(abs(np.float32(xl - r)) < np.float32(1e-3)), int(r)

@@ -88,7 +88,11 @@
 #define PYRT_OP_PACK 83
 #define PYRT_OP_UNPACK 88
 #define PYRT_OP_RESIZE_NEAREST_NEIGHBOR 97
+#define PYRT_OP_RESIZE_BILINEAR 23
 #define PYRT_OP_SPLIT_V 102
+/* transposed convolution, batched matrix product (transpose_conv.c, batch_matmul.c) */
+#define PYRT_OP_TRANSPOSE_CONV 67
+#define PYRT_OP_BATCH_MATMUL 126
 
 #define PYRT_READY_TAG 0x50595254UL /* "PYRT" */
 

@@ -14,6 +14,20 @@ void pyrt_eval_depthwise_conv(const pyrt_model *m, const pyrt_op *op);
 pyrt_status pyrt_check_fully_connected(const pyrt_check_ctx *c);
 void pyrt_eval_fully_connected(const pyrt_model *m, const pyrt_op *op);
 
+/* int16 activations, int8 weights (layout version 2 of the three above) */
+pyrt_status pyrt_check_conv16(const pyrt_check_ctx *c);
+void pyrt_eval_conv16(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_depthwise_conv16(const pyrt_check_ctx *c);
+void pyrt_eval_depthwise_conv16(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_fully_connected16(const pyrt_check_ctx *c);
+void pyrt_eval_fully_connected16(const pyrt_model *m, const pyrt_op *op);
+
+pyrt_status pyrt_check_transpose_conv(const pyrt_check_ctx *c);
+void pyrt_eval_transpose_conv(const pyrt_model *m, const pyrt_op *op);
+
+pyrt_status pyrt_check_batch_matmul(const pyrt_check_ctx *c);
+void pyrt_eval_batch_matmul(const pyrt_model *m, const pyrt_op *op);
+
 pyrt_status pyrt_check_pool(const pyrt_check_ctx *c);
 void pyrt_eval_average_pool(const pyrt_model *m, const pyrt_op *op);
 void pyrt_eval_max_pool(const pyrt_model *m, const pyrt_op *op);
@@ -26,6 +40,10 @@ void pyrt_eval_reshape(const pyrt_model *m, const pyrt_op *op);
 
 pyrt_status pyrt_check_softmax(const pyrt_check_ctx *c);
 void pyrt_eval_softmax(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_softmax16(const pyrt_check_ctx *c);
+void pyrt_eval_softmax16(const pyrt_model *m, const pyrt_op *op);
+pyrt_status pyrt_check_log_softmax(const pyrt_check_ctx *c);
+void pyrt_eval_log_softmax(const pyrt_model *m, const pyrt_op *op);
 
 /* data movement (move.c): one planned copy program for every pure data-movement operator */
 pyrt_status pyrt_check_move(const pyrt_check_ctx *c);
@@ -53,6 +71,14 @@ void pyrt_eval_prelu(const pyrt_model *m, const pyrt_op *op);
 /* int8 activations through a 256-entry table (activations.c) */
 pyrt_status pyrt_check_lut8(const pyrt_check_ctx *c);
 void pyrt_eval_lut8(const pyrt_model *m, const pyrt_op *op);
+/* int16 LOGISTIC / TANH on an interpolated sigmoid table (activations.c) */
+pyrt_status pyrt_check_sig16(const pyrt_check_ctx *c);
+void pyrt_eval_logistic16(const pyrt_model *m, const pyrt_op *op);
+void pyrt_eval_tanh16(const pyrt_model *m, const pyrt_op *op);
+
+/* RESIZE_BILINEAR int8 (resize_bilinear.c) */
+pyrt_status pyrt_check_resize_bilinear(const pyrt_check_ctx *c);
+void pyrt_eval_resize_bilinear(const pyrt_model *m, const pyrt_op *op);
 
 /* float interfaces and requantization (quantize.c) */
 pyrt_status pyrt_check_quantize(const pyrt_check_ctx *c);
