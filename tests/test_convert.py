@@ -165,3 +165,13 @@ def test_engine_and_converter_tables_agree() -> None:
     table = (root / "op_table.c").read_text()
     c_ops = set(re.findall(r"\{PYRT_OP_(\w+),", table))
     assert {d.name for d in OPS.values()} == c_ops
+
+
+def test_engine_reports_every_converter_operator() -> None:
+    from pyruntime.ops import OPS
+    from pyruntime.runtime import lib
+
+    for d in OPS.values():
+        assert any(lib.pyrt_op_supported(d.code, v) for v in (1, 2, 3)), d.name
+    assert not lib.pyrt_op_supported(128, 1)  # CUMSUM: not in the engine
+    assert not lib.pyrt_op_supported(3, 200)  # unknown parameter layout

@@ -123,6 +123,10 @@ int32_t pyrt_op_code(const pyrt_model *model, uint32_t index);
 
 void pyrt_set_hook(pyrt_model *model, pyrt_hook hook, void *user);
 
+/* Nonzero when this engine build runs operator `op_code` (TFLite numbering) with parameter
+ * layout `layout_version` (docs/operators.md); lets a device report what it can run. */
+int pyrt_op_supported(uint32_t op_code, uint32_t layout_version);
+
 /* Static name of a status, e.g. "PYRT_E_CRC". */
 const char *pyrt_status_name(pyrt_status status);
 

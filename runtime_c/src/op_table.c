@@ -95,3 +95,7 @@ const pyrt_op_def *pyrt_find_op(uint32_t code, uint32_t version) {
     if (op_table[i].code == code && op_table[i].version == version) return &op_table[i];
   return (const pyrt_op_def *)0;
 }
+
+int pyrt_op_supported(uint32_t op_code, uint32_t layout_version) {
+  return pyrt_find_op(op_code, layout_version) != (const pyrt_op_def *)0;
+}

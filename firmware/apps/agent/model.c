@@ -13,10 +13,6 @@
 #define PYRT_STATE_BYTES (16u * 1024u)
 #endif
 
-/* The engine's operator table lookup (runtime_c/src/op_table.c). It is not in the public
- * header yet; only the NULL / non-NULL result is used here. */
-const void *pyrt_find_op(uint32_t code, uint32_t version);
-
 static uint8_t arena[PYRT_ARENA_BYTES] __attribute__((aligned(16), section(".bigram.arena")));
 static uint64_t state[(PYRT_STATE_BYTES + 7u) / 8u] __attribute__((section(".bigram.state")));
 
@@ -35,7 +31,7 @@ uint32_t model_supported_ops(uint8_t *codes, uint32_t max)
   uint32_t c, v, n = 0;
   for (c = 0; c < 256u && n < max; c++) {
     for (v = 1; v <= 4u; v++) {
-      if (pyrt_find_op(c, v) != NULL) {
+      if (pyrt_op_supported(c, v)) {
         codes[n++] = (uint8_t)c;
         break;
       }
