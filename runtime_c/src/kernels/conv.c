@@ -4,6 +4,29 @@
 #include "quant.h"
 #include "wide.h"
 
+/* Parameters 0..11, shared by CONV_2D and DEPTHWISE_CONV_2D: offsets and clamp (int8), both
+ * spatial windows as TFLite computes them, the per-channel requantization arrays, and for int16
+ * layers the shifts the wide (int64, `wide`) or int32 accumulation allows. */
+pyrt_status pyrt_check_conv_window(const pyrt_check_ctx *c, int32_t x, int32_t w, int32_t y,
+                                   int32_t cout, int int16, int32_t wide) {
+  const pyrt_model *m = c->m;
+  pyrt_status st;
+  if (!int16) {
+    if (pyrt_param(c, 6) < -127 || pyrt_param(c, 6) > 128) return PYRT_E_OP_PARAMS;
+    if (pyrt_param(c, 7) < -128 || pyrt_param(c, 7) > 127) return PYRT_E_OP_PARAMS;
+    if (!pyrt_act_ok(pyrt_param(c, 8), pyrt_param(c, 9))) return PYRT_E_OP_PARAMS;
+  }
+  st = pyrt_check_window(pyrt_tdim(m, x, 1), pyrt_tdim(m, w, 1), pyrt_param(c, 0),
+                         pyrt_param(c, 2), pyrt_param(c, 4), pyrt_tdim(m, y, 1));
+  if (st != PYRT_OK) return st;
+  st = pyrt_check_window(pyrt_tdim(m, x, 2), pyrt_tdim(m, w, 2), pyrt_param(c, 1),
+                         pyrt_param(c, 3), pyrt_param(c, 5), pyrt_tdim(m, y, 2));
+  if (st != PYRT_OK) return st;
+  st = pyrt_check_requant(c, pyrt_param(c, 10), pyrt_param(c, 11), (uint32_t)cout);
+  if (st != PYRT_OK || !int16) return st;
+  return pyrt_check_wide_shifts(c, wide, pyrt_param(c, 11), (uint32_t)cout);
+}
+
 /* params: 0,1 stride_h,w  2,3 dilation_h,w  4,5 pad_h,w  6 input_offset  7 output_offset
  *         8,9 act_min,max  10 mult_off  11 shift_off; version 2 (int16): 12 wide_acc */
 static pyrt_status check_conv(const pyrt_check_ctx *c, int int16) {
@@ -31,20 +54,7 @@ static pyrt_status check_conv(const pyrt_check_ctx *c, int int16) {
   if (cin % fid != 0 || cout % (cin / fid) != 0) return PYRT_E_OP_SHAPE;
   if (b >= 0 && pyrt_telems(m, b) != (uint32_t)cout) return PYRT_E_OP_SHAPE;
 
-  if (!int16) {
-    if (pyrt_param(c, 6) < -127 || pyrt_param(c, 6) > 128) return PYRT_E_OP_PARAMS;
-    if (pyrt_param(c, 7) < -128 || pyrt_param(c, 7) > 127) return PYRT_E_OP_PARAMS;
-    if (!pyrt_act_ok(pyrt_param(c, 8), pyrt_param(c, 9))) return PYRT_E_OP_PARAMS;
-  }
-  st = pyrt_check_window(pyrt_tdim(m, x, 1), pyrt_tdim(m, w, 1), pyrt_param(c, 0),
-                         pyrt_param(c, 2), pyrt_param(c, 4), pyrt_tdim(m, y, 1));
-  if (st != PYRT_OK) return st;
-  st = pyrt_check_window(pyrt_tdim(m, x, 2), pyrt_tdim(m, w, 2), pyrt_param(c, 1),
-                         pyrt_param(c, 3), pyrt_param(c, 5), pyrt_tdim(m, y, 2));
-  if (st != PYRT_OK) return st;
-  st = pyrt_check_requant(c, pyrt_param(c, 10), pyrt_param(c, 11), (uint32_t)cout);
-  if (st != PYRT_OK || !int16) return st;
-  return pyrt_check_wide_shifts(c, pyrt_param(c, 12), pyrt_param(c, 11), (uint32_t)cout);
+  return pyrt_check_conv_window(c, x, w, y, cout, int16, pyrt_param(c, 12));
 }
 
 pyrt_status pyrt_check_conv(const pyrt_check_ctx *c) { return check_conv(c, 0); }

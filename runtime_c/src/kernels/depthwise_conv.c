@@ -32,20 +32,7 @@ static pyrt_status check_depthwise(const pyrt_check_ctx *c, int int16) {
   dm = pyrt_param(c, 12);
   if (dm < 1 || dm > 65535) return PYRT_E_OP_PARAMS;
   if ((int64_t)cin * dm != (int64_t)cout) return PYRT_E_OP_SHAPE;
-  if (!int16) {
-    if (pyrt_param(c, 6) < -127 || pyrt_param(c, 6) > 128) return PYRT_E_OP_PARAMS;
-    if (pyrt_param(c, 7) < -128 || pyrt_param(c, 7) > 127) return PYRT_E_OP_PARAMS;
-    if (!pyrt_act_ok(pyrt_param(c, 8), pyrt_param(c, 9))) return PYRT_E_OP_PARAMS;
-  }
-  st = pyrt_check_window(pyrt_tdim(m, x, 1), pyrt_tdim(m, w, 1), pyrt_param(c, 0),
-                         pyrt_param(c, 2), pyrt_param(c, 4), pyrt_tdim(m, y, 1));
-  if (st != PYRT_OK) return st;
-  st = pyrt_check_window(pyrt_tdim(m, x, 2), pyrt_tdim(m, w, 2), pyrt_param(c, 1),
-                         pyrt_param(c, 3), pyrt_param(c, 5), pyrt_tdim(m, y, 2));
-  if (st != PYRT_OK) return st;
-  st = pyrt_check_requant(c, pyrt_param(c, 10), pyrt_param(c, 11), (uint32_t)cout);
-  if (st != PYRT_OK || !int16) return st;
-  return pyrt_check_wide_shifts(c, 1, pyrt_param(c, 11), (uint32_t)cout);
+  return pyrt_check_conv_window(c, x, w, y, cout, int16, 1);
 }
 
 pyrt_status pyrt_check_depthwise_conv(const pyrt_check_ctx *c) { return check_depthwise(c, 0); }

@@ -6,6 +6,8 @@
 #include "../internal.h"
 
 pyrt_status pyrt_check_conv(const pyrt_check_ctx *c);
+pyrt_status pyrt_check_conv_window(const pyrt_check_ctx *c, int32_t x, int32_t w, int32_t y,
+                                   int32_t cout, int int16, int32_t wide);
 void pyrt_eval_conv(const pyrt_model *m, const pyrt_op *op);
 
 pyrt_status pyrt_check_depthwise_conv(const pyrt_check_ctx *c);
