@@ -81,3 +81,32 @@ def test_batch_run(converted_blob: Callable[[str], bytes]) -> None:
     assert ys.shape == (4, 1, 12)
     for x, y in zip(xs, ys):
         assert (engine.invoke(x)[0] == y).all()
+
+
+def test_per_tensor_scale_with_stray_quantized_dimension() -> None:
+    """Real files (TFLM's person_detect) carry quantized_dimension=3 on per-tensor tensors."""
+    from pyruntime.convert import convert
+    from pyruntime.tflite_builder import BuiltinOp, Conv2DOptions, ModelBuilder
+
+    rng = np.random.default_rng(5)
+    mb = ModelBuilder()
+    x = mb.add_tensor("x", [1, 5, 5, 2], np.int8, scale=0.05, zero_point=-3,
+                      quantized_dimension=3)
+    w = mb.add_tensor("w", [4, 3, 3, 2], np.int8, data=rng.integers(-127, 128, (4, 3, 3, 2)),
+                      scale=0.02, quantized_dimension=3)
+    b = mb.add_tensor("b", [4], np.int32, data=rng.integers(-500, 500, 4), scale=0.001,
+                      quantized_dimension=3)
+    y = mb.add_tensor("y", [1, 5, 5, 4], np.int8, scale=0.1, zero_point=7, quantized_dimension=3)
+    mb.add_operator(BuiltinOp.CONV_2D, [x, w, b], [y], Conv2DOptions())
+    mb.set_inputs([x])
+    mb.set_outputs([y])
+    model = mb.build()
+    import tflite
+
+    sg = tflite.Model.GetRootAsModel(model, 0).Subgraphs(0)
+    assert sg.Tensors(w).Quantization().QuantizedDimension() == 3  # the quirk is really there
+    engine = Engine(convert(model).blob)
+    ref = TflmReference(model)
+    for _ in range(5):
+        xs = rng.integers(-128, 128, (1, 5, 5, 2), dtype=np.int8)
+        assert np.array_equal(engine.invoke(xs)[0], ref.invoke([xs])[0])
