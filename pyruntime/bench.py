@@ -324,6 +324,11 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
             f"{base['m55']:,} ({m55['instructions'] / base['m55']:.2f}x) | "
             f"{m4['arena_bytes'] + m4['state_bytes']:,} | {base['arena']:,} | "
             f"{m4['code_bytes']:,} | {base['code']:,} |")
+    m4_code = next((r["code_bytes"] for (_, t), r in results.items() if t == "cortex-m4"), 0)
+    ratios_m4 = [results[(m, "cortex-m4")]["instructions"] / b["m4_cmsis"]
+                 for m, b in BASELINE.items() if (m, "cortex-m4") in results] or [0.0]
+    ratios_m55 = [results[(m, "cortex-m55")]["instructions"] / b["m55"]
+                  for m, b in BASELINE.items() if (m, "cortex-m55") in results] or [0.0]
     return "\n".join([
         "# Benchmarks: instruction counts on emulated Arm targets",
         "",
@@ -369,8 +374,10 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
         "Reading it honestly:",
         "",
         "- Speed: the portable reference kernels execute fewer instructions than TFLM's "
-        "reference kernels on M4 (ratio column, below 1x) but 3-4.5x more than CMSIS-NN on M4 "
-        "and 10-18x more than CMSIS-NN's Helium kernels on M55: pyruntime has no DSP (SMLAD) or "
+        f"reference kernels on M4 (ratio column, below 1x) but {min(ratios_m4):.1f}-"
+        f"{max(ratios_m4):.1f}x more than CMSIS-NN on M4 and {min(ratios_m55):.0f}-"
+        f"{max(ratios_m55):.0f}x more than CMSIS-NN's Helium kernels on M55: pyruntime has no "
+        "DSP (SMLAD) or "
         "MVE kernels yet, so the M55 gains only from the compiler. Depthwise convolution and the "
         "first convolution (one input channel) are the weakest layers (see the per-layer table "
         "of `pyruntime bench`).",
@@ -378,7 +385,8 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
         "state holds only pointers (multipliers and shifts stay in the blob, in flash), so "
         "pyruntime needs less RAM than TFLM's head + tail on every model.",
         "- Code: the operator table links every kernel, so the engine's code is the same for "
-        "every model (18.8 KB on M4); TFLM + CMSIS-NN registers only the model's operators "
+        f"every model ({m4_code / 1000:.1f} KB on M4, all ~45 operators); TFLM + CMSIS-NN "
+        "registers only the model's operators "
         "but pulls in CMSIS-NN's optimized (and int16/int4) paths. Optimized kernels will grow "
         "pyruntime's figure.",
         "- Cortex-A rows are Linux user-space runs (qemu-user, no -icount; the plugin still "
