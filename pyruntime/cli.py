@@ -63,7 +63,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_npy(path: str) -> np.ndarray:
+def load_npy(path: str) -> np.ndarray:
+    """np.load without pickles; a clear PyruntimeError naming the file on failure."""
     try:
         return np.load(path, allow_pickle=False)
     except (OSError, ValueError) as exc:
@@ -78,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if len(args.input) != len(engine.inputs):
         raise PyruntimeError(f"the model has {len(engine.inputs)} input(s); "
                              f"{len(args.input)} --input given")
-    arrays = [_load_npy(p) for p in args.input]
+    arrays = [load_npy(p) for p in args.input]
     specs = engine.inputs
     single = all(tuple(a.shape) == s.shape for a, s in zip(arrays, specs))
     try:
@@ -110,7 +111,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     from .verify import verify
 
-    given = _load_npy(args.inputs) if args.inputs else None
+    given = load_npy(args.inputs) if args.inputs else None
     total = args.count + (len(given) if given is not None and given.ndim > 1 else 1 if given
                           is not None else 0)
     with tqdm(total=total, desc="verify", unit="input", disable=args.quiet or total < 20,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .cli import load_npy
 from .errors import PyruntimeError
 
 
@@ -80,15 +81,8 @@ def cmd_flash(args: argparse.Namespace) -> int:
     return _with_device(args, body)
 
 
-def _load(path: str) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise PyruntimeError(f"cannot read {path}: {exc}") from exc
-
-
 def cmd_invoke(args: argparse.Namespace) -> int:
-    arrays = [_load(p) for p in args.input]
+    arrays = [load_npy(p) for p in args.input]
 
     def body(client: Any) -> int:
         from .device import run
@@ -107,7 +101,7 @@ def cmd_invoke(args: argparse.Namespace) -> int:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    arrays = [_load(p) for p in args.input or []]
+    arrays = [load_npy(p) for p in args.input or []]
 
     def body(client: Any) -> int:
         from .device import input_bytes, profile, send_inputs

@@ -96,7 +96,7 @@ def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk
     try:
         while True:
             body = client.request(P.BEGIN, struct.pack("<II", total, crc))
-            slot, written = body[1], _u32(body, 2)
+            written = _u32(body, 2)  # body[1]: the slot being written
             if resumed_from < 0:
                 resumed_from = written
             bar.n = written

@@ -403,7 +403,7 @@ class Engine:
         arr = np.asarray(x)
         spec = self._inputs[0]
         if arr.ndim == 0:
-            raise InputError(f"input 0: expected a batch of shape (N, ...), got a scalar")
+            raise InputError("input 0: expected a batch of shape (N, ...), got a scalar")
         drop_batch = len(spec.shape) >= 1 and spec.shape[0] == 1 and arr.shape[1:] == spec.shape[1:]
         per_output: list[list[np.ndarray]] = [[] for _ in self._outputs]
         for sample in arr:

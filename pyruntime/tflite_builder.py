@@ -601,7 +601,7 @@ class ModelBuilder:
         shape_t = tuple(int(d) for d in shape)
         buffer_index = 0
         if data is not None:
-            arr = np.asarray(data).astype(_NUMPY_DTYPES[ttype], copy=False)
+            arr: np.ndarray = np.asarray(data).astype(_NUMPY_DTYPES[ttype], copy=False)
             expected = int(np.prod(shape_t)) if shape_t else 1
             if arr.size != expected:
                 raise ValueError(
@@ -861,7 +861,7 @@ def activation_qparams(rmin: float, rmax: float, qmin: int = -128, qmax: int = 1
 def quantize(x: np.ndarray, scale: float, zero_point: int, dtype: DTypeLike = np.int8) -> np.ndarray:
     """q = clamp(round(x / scale) + zero_point) (rounding half away from zero)."""
     np_dtype = np.dtype(_NUMPY_DTYPES[to_tensor_type(dtype)])
-    info = np.iinfo(np_dtype)
+    info = np.iinfo(np_dtype)  # type: ignore[type-var]  # integer types only (checked by iinfo)
     q = round_half_away(np.asarray(x, dtype=np.float64) / np.float64(np.float32(scale))) + zero_point
     return np.clip(q, info.min, info.max).astype(np_dtype)
 

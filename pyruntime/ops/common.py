@@ -122,6 +122,13 @@ def check_broadcast(c: Ctx, a: Tensor, b: Tensor, y: Tensor) -> None:
                      f"of {list(a.shape)} and {list(b.shape)}")
 
 
+def check_same_bytes(c: Ctx, x: Tensor, y: Tensor) -> None:
+    """A pure reinterpretation (RESHAPE, SQUEEZE, EXPAND_DIMS): same type and byte size."""
+    if x.dtype != y.dtype or x.nbytes != y.nbytes:
+        raise c.fail(f"input {x.dtype}{list(x.shape)} and output {y.dtype}{list(y.shape)} differ "
+                     "in type or size")
+
+
 def zero_weights_zp(c: Ctx, w: Tensor) -> None:
     if w.zero_points is not None and np.any(w.zero_points != 0):
         raise c.fail(f"weights '{w.name}' have non-zero zero points; int8 weights must be symmetric")

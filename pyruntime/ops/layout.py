@@ -14,7 +14,7 @@ import numpy as np
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor, dtype_of
-from .common import Ctx, LoweredOp, OpDef
+from .common import Ctx, LoweredOp, OpDef, check_same_bytes
 from .moves import Loop, Move, copy_move, fill_value, program, row_strides
 
 MOVE_PARAMS = (("n_moves", "number of copy moves"), ("elem_size", "bytes per element"),
@@ -150,7 +150,7 @@ def _split(c: Ctx, op: Op, pool: ConstPool, x_idx: int, axis: int) -> LoweredOp:
 def lower_split(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
     if len(op.inputs) != 2 or not op.outputs:
-        raise c.fail(f"expects 2 inputs (axis, x) and >= 1 outputs")
+        raise c.fail("expects 2 inputs (axis, x) and >= 1 outputs")
     axis = _const_ints(c, "axis", op.inputs[0])
     n = int(c.option("num_splits"))
     if n != len(op.outputs):
@@ -167,7 +167,7 @@ def lower_split(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
 def lower_split_v(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
     if len(op.inputs) != 3 or not op.outputs:
-        raise c.fail(f"expects 3 inputs (x, size_splits, axis) and >= 1 outputs")
+        raise c.fail("expects 3 inputs (x, size_splits, axis) and >= 1 outputs")
     axis = _const_ints(c, "axis", op.inputs[2])
     _const_ints(c, "size_splits", op.inputs[1])
     if len(axis) != 1:
@@ -421,9 +421,7 @@ def lower_squeeze_like(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c.arity((1, 2), 1)
     x = graph.tensors[op.inputs[0]]
     y = graph.tensors[op.outputs[0]]
-    if x.dtype != y.dtype or x.nbytes != y.nbytes:
-        raise c.fail(f"input {x.dtype}{list(x.shape)} and output {y.dtype}{list(y.shape)} differ "
-                     "in type or size")
+    check_same_bytes(c, x, y)
     if op.name == "EXPAND_DIMS":
         _data(c, "input", op.inputs[0], ("int8", "int16"))
         axis = _const_ints(c, "axis", op.inputs[1])

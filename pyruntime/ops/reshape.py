@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Ctx, LoweredOp, OpDef, check_same_bytes
 
 def lower_reshape(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
     c.arity((1, 2), 1)
     x = graph.tensors[op.inputs[0]]
     y = graph.tensors[op.outputs[0]]
-    if x.dtype != y.dtype or x.nbytes != y.nbytes:
-        raise c.fail(f"input {x.dtype}{list(x.shape)} and output {y.dtype}{list(y.shape)} differ "
-                     "in type or size")
+    check_same_bytes(c, x, y)
     return LoweredOp(op.code, op.name, [op.inputs[0]], [op.outputs[0]], [], op.index)
 
 
