@@ -8,6 +8,10 @@ insn_count plugin); Cortex-A targets run firmware/apps/runner_linux in QEMU user
 same inputs go through the host engine (pyruntime.runtime.Engine) and the outputs must be
 identical bit for bit.
 
+Engine build: by default (`ops="model"`, CLI `--ops model`) the engine is built with only the
+blob's operators (PYRT_OPS, see pyruntime.opselect), as a firmware for that model would be;
+`code_bytes` is then that model's engine code. `--ops all` builds every operator.
+
 Counts: `instructions` is one invoke without the profiling hook (the runner's warm-up run on
 the same input: the engine has no lazy initialization, so a second run executes the same
 instructions); per-operator counts come from the measured run with the hook, minus the
@@ -28,12 +32,14 @@ from typing import Any
 import numpy as np
 
 from . import blob as fmt
+from .opselect import ops_of_blob
 from .targets import (CapacityError, Target, TargetError, get_target, target_names)
 from .targets import linux as linux_target
 from .targets import qemu
 from .targets.mapfile import engine_size
 
 DEFAULT_TIMEOUT_S = 300.0
+OP_SETS = ("model", "all")  # engine built with the blob's operators | with every operator
 ARENA_BUILD_STEP = 1 << 20  # firmware arenas are built in whole MiB (one build serves many)
 
 Progress = Callable[[str], None]
@@ -103,18 +109,18 @@ def host_run(blob: bytes, inputs: Sequence[np.ndarray] | None) -> tuple[list[byt
 
 # ---- one benchmark ------------------------------------------------------------------------
 def _run_mcu(t: Target, blob: bytes, ins: list[bytes], build_type: str, state_guess: int,
-             cache_dir: Path | None, timeout: float, progress: Progress
+             ops: list[str] | None, cache_dir: Path | None, timeout: float, progress: Progress
              ) -> tuple[dict[str, Any], Path, dict[str, Any]]:
     _, arena_needed = qemu.blob_requirements(blob)
     fw = qemu.build_firmware(t.board, "runner", build_type=build_type, cache_dir=cache_dir,
-                             progress=progress)
+                             ops=ops, progress=progress)
     qemu.check_fits(fw, blob, state_guess)
     if arena_needed > fw.arena_capacity:  # fits the board, not the default build: bigger one
         arena = -(-arena_needed // ARENA_BUILD_STEP) * ARENA_BUILD_STEP
         if arena + fw.state_capacity > fw.ram_capacity:
             arena = arena_needed + (-arena_needed % 16)
         fw = qemu.build_firmware(t.board, "runner", build_type=build_type, cache_dir=cache_dir,
-                                 arena_bytes=arena, progress=progress)
+                                 arena_bytes=arena, ops=ops, progress=progress)
     progress(f"{t.name}: running on QEMU {fw.info['qemu_machine']}")
     run = qemu.run_qemu(fw, blob=blob, inputs=ins, timeout=timeout, cache_dir=cache_dir)
     qemu.check_run(run, f"{t.name} ({t.board})")
@@ -125,9 +131,9 @@ def _run_mcu(t: Target, blob: bytes, ins: list[bytes], build_type: str, state_gu
 
 
 def _run_linux(t: Target, blob: bytes, ins: list[bytes], build_type: str,
-               cache_dir: Path | None, timeout: float, progress: Progress
-               ) -> tuple[dict[str, Any], Path, dict[str, Any]]:
-    b = linux_target.build_linux(t, build_type=build_type, cache_dir=cache_dir,
+               ops: list[str] | None, cache_dir: Path | None, timeout: float,
+               progress: Progress) -> tuple[dict[str, Any], Path, dict[str, Any]]:
+    b = linux_target.build_linux(t, build_type=build_type, cache_dir=cache_dir, ops=ops,
                                  progress=progress)
     progress(f"{t.name}: running on {t.qemu} -cpu {t.qemu_cpu}")
     run = linux_target.run_linux(b, blob=blob, inputs=ins, timeout=timeout, cache_dir=cache_dir)
@@ -136,9 +142,11 @@ def _run_linux(t: Target, blob: bytes, ins: list[bytes], build_type: str,
 
 
 def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = None,
-          opt: str = "O2", cache_dir: Path | None = None, timeout: float = DEFAULT_TIMEOUT_S,
-          progress: Progress = _quiet) -> dict[str, Any]:
+          opt: str = "O2", ops: str = "model", cache_dir: Path | None = None,
+          timeout: float = DEFAULT_TIMEOUT_S, progress: Progress = _quiet) -> dict[str, Any]:
     """Build, run and measure `blob` on `target`; compare its outputs with the host engine.
+
+    `ops`: "model" builds the engine with only the blob's operators, "all" with every one.
 
     Raises CapacityError (refused before running), FirmwareFault, TargetTimeout or TargetError.
     """
@@ -146,7 +154,11 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
     if opt not in qemu.BUILD_TYPES:
         raise TargetError(f"--opt {opt}: use one of {', '.join(qemu.BUILD_TYPES)}")
     build_type = qemu.BUILD_TYPES[opt]
-    ops = op_table(blob)
+    if ops not in OP_SETS:
+        raise TargetError(f"--ops {ops}: use one of {', '.join(OP_SETS)}")
+    model_ops = ops_of_blob(blob)
+    engine_ops = model_ops if ops == "model" else None
+    rows = op_table(blob)
     ins, host_outs, _ = host_run(blob, inputs)
     # 32-bit layout of the engine state (see pyruntime.export_c.state_bytes_32)
     from .export_c import state_bytes_32
@@ -154,10 +166,11 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
     state_guess = state_bytes_32(len(b.tensors), len(b.ops))
     start = time.monotonic()
     if t.kind == "mcu":
-        res, map_path, extra = _run_mcu(t, blob, ins, build_type, state_guess, cache_dir,
-                                        timeout, progress)
+        res, map_path, extra = _run_mcu(t, blob, ins, build_type, state_guess, engine_ops,
+                                        cache_dir, timeout, progress)
     else:
-        res, map_path, extra = _run_linux(t, blob, ins, build_type, cache_dir, timeout, progress)
+        res, map_path, extra = _run_linux(t, blob, ins, build_type, engine_ops, cache_dir,
+                                          timeout, progress)
     elapsed = time.monotonic() - start
     if "instructions" not in res:
         raise TargetError(f"{t.name}: the plugin's marker snapshots do not match the runner's "
@@ -165,11 +178,11 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
                           "this QEMU version?)")
     instr = res["instructions"]
     per_op = []
-    for row, count in zip(ops, instr["ops"]):
+    for row, count in zip(rows, instr["ops"]):
         per_op.append({**row, "instructions": count,
                        "macs_per_instruction": (row["macs"] / count) if count else 0.0})
     total = int(instr["warmup"])
-    macs = sum(r["macs"] for r in ops)
+    macs = sum(r["macs"] for r in rows)
     size = engine_size(map_path)
     outs = res["outputs"]
     mismatch = [i for i, (a, h) in enumerate(zip(outs, host_outs)) if a != h]
@@ -190,6 +203,9 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
         "stack_bytes": max(int(stack.get("init", 0)), int(stack.get("invoke", 0))),
         "stack_total_bytes": int(stack.get("used", 0)),
         "code_bytes": size.text,
+        "ops": ops,  # op set of the engine build: "model" (the blob's operators) | "all"
+        "engine_ops": model_ops if ops == "model" else "all",
+        "model_ops": model_ops,
         "engine_rodata_bytes": size.rodata,
         "engine_data_bytes": size.data,
         "blob_bytes": len(blob),
@@ -206,6 +222,13 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
 # ---- reporting ---------------------------------------------------------------------------
 def _shape(s: list[int]) -> str:
     return "x".join(map(str, s)) if s else "-"
+
+
+def _ops_text(r: dict[str, Any]) -> str:
+    if r.get("ops") == "all":
+        return "all operators built"
+    n = len(r.get("model_ops", []))
+    return f"built with the model's {n} operator{'s' if n != 1 else ''} only"
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -229,7 +252,7 @@ def format_report(r: dict[str, Any]) -> str:
              f"stack {r['stack_bytes']:,} B (engine high-water mark; whole run "
              f"{r['stack_total_bytes']:,} B)",
              f"flash: engine code {r['code_bytes']:,} B (.text linked; + {r['engine_rodata_bytes']:,}"
-             f" B .rodata), blob {r['blob_bytes']:,} B",
+             f" B .rodata; {_ops_text(r)}), blob {r['blob_bytes']:,} B",
              "outputs: " + ("identical to the host engine (bit-exact)" if r["outputs_match"] else
                             f"DIFFER from the host engine: target {r['outputs']} vs host "
                             f"{r['host_outputs']}")]
@@ -246,6 +269,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "x[i] = (int8)((i*7+3)%%256-128))")
     p.add_argument("--opt", choices=sorted(qemu.BUILD_TYPES), default="O2",
                    help="compiler optimization of engine + firmware (default O2)")
+    p.add_argument("--ops", choices=OP_SETS, default="model",
+                   help="operators built into the engine: model = only the blob's (default; "
+                        "code bytes of a firmware for this model), all = every operator")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                    help="emulator time limit in seconds")
@@ -259,8 +285,9 @@ def run_cli(args: argparse.Namespace) -> int:
     inputs = [np.load(p) for p in args.input] if args.input else None
     cache = args.cache_dir / "firmware" if args.cache_dir else None
     try:
-        res = bench(blob, args.target, inputs=inputs, opt=args.opt, cache_dir=cache,
-                    timeout=args.timeout, progress=_quiet if args.quiet else stderr_progress)
+        res = bench(blob, args.target, inputs=inputs, opt=args.opt, ops=args.ops,
+                    cache_dir=cache, timeout=args.timeout,
+                    progress=_quiet if args.quiet else stderr_progress)
     except TargetError as exc:
         kind = "refused" if isinstance(exc, CapacityError) else "error"
         print(f"pyruntime bench: {kind}: {exc}", file=sys.stderr)
@@ -284,6 +311,17 @@ BASELINE: dict[str, dict[str, Any]] = {
     "ad_autoencoder": {"m4_cmsis": 582_952, "m4_ref": 1_954_063, "m55": 149_971,
                        "arena": 2_580, "code": 29_437},
 }
+
+
+def all_ops_code_bytes(target: str, opt: str = "O2", cache_dir: Path | None = None,
+                      progress: Progress = _quiet) -> int:
+    """Engine `.text` of the Cortex-M runner built with every operator (no run needed)."""
+    t = get_target(target)
+    if t.kind != "mcu":
+        raise TargetError(f"{t.name}: all-operator code size is measured on Cortex-M targets")
+    fw = qemu.build_firmware(t.board, "runner", build_type=qemu.BUILD_TYPES[opt],
+                             cache_dir=cache_dir, progress=progress)
+    return engine_size(fw.map_file).text
 
 
 def _model_blob(models_dir: Path, name: str, blob_dir: Path) -> Path:
@@ -324,7 +362,8 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
             f"{base['m55']:,} ({m55['instructions'] / base['m55']:.2f}x) | "
             f"{m4['arena_bytes'] + m4['state_bytes']:,} | {base['arena']:,} | "
             f"{m4['code_bytes']:,} | {base['code']:,} |")
-    m4_code = next((r["code_bytes"] for (_, t), r in results.items() if t == "cortex-m4"), 0)
+    m4_all_code = all_ops_code_bytes("cortex-m4", cache_dir=cache_dir, progress=progress)
+    m4_codes = [r["code_bytes"] for (_, t), r in results.items() if t == "cortex-m4"] or [0]
     ratios_m4 = [results[(m, "cortex-m4")]["instructions"] / b["m4_cmsis"]
                  for m, b in BASELINE.items() if (m, "cortex-m4") in results] or [0.0]
     ratios_m55 = [results[(m, "cortex-m55")]["instructions"] / b["m55"]
@@ -347,7 +386,8 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
         "Columns: RAM = arena (the blob's memory plan), engine state (pyrt_init's state buffer "
         "on that target), stack (deepest engine call below the caller: pyrt_init or "
         "pyrt_invoke); flash = engine code (`.text` of the engine objects kept in the linked "
-        "image, from the linker map) and the blob (weights + graph, used in place from flash).",
+        "image, from the linker map; the engine is built with only the model's operators, "
+        "`--ops model`, the default) and the blob (weights + graph, used in place from flash).",
         "",
         "| model | target | instructions | MACs | MAC/instr | arena B | state B | stack B | "
         "code B | blob B | = host | command |",
@@ -384,9 +424,11 @@ def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
         "- RAM: the arena is the blob's plan (the activation lower bound on these models); the "
         "state holds only pointers (multipliers and shifts stay in the blob, in flash), so "
         "pyruntime needs less RAM than TFLM's head + tail on every model.",
-        "- Code: the operator table links every kernel, so the engine's code is the same for "
-        f"every model ({m4_code / 1000:.1f} KB on M4, all ~45 operators); TFLM + CMSIS-NN "
-        "registers only the model's operators "
+        "- Code: the engine is built with only the model's operators (`PYRT_OPS`, printed by "
+        "`pyruntime export-c`; the linker drops the other kernels): "
+        f"{min(m4_codes) / 1000:.1f}-{max(m4_codes) / 1000:.1f} KB on M4 against "
+        f"{m4_all_code / 1000:.1f} KB with every operator (`--ops all`). TFLM + CMSIS-NN "
+        "also registers only the model's operators "
         "but pulls in CMSIS-NN's optimized (and int16/int4) paths. Optimized kernels will grow "
         "pyruntime's figure.",
         "- Cortex-A rows are Linux user-space runs (qemu-user, no -icount; the plugin still "

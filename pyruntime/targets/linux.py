@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import Target, TargetError, source_root
 from .qemu import (BUILD_TYPES, Progress, QemuRun, _quiet, build_plugin, cached_cmake_build,
-                   pack_inputs, run_emulator)
+                   ops_option, pack_inputs, run_emulator)
 
 
 @dataclass
@@ -44,8 +44,10 @@ class LinuxBuild:
 
 
 def build_linux(target: Target, *, build_type: str = "Release", cache_dir: Path | None = None,
-                jobs: int = 2, progress: Progress = _quiet) -> LinuxBuild:
-    """Cross-build the engine (static + shared) and runner_linux for a Cortex-A target."""
+                jobs: int = 2, ops: Sequence[str] | None = None,
+                progress: Progress = _quiet) -> LinuxBuild:
+    """Cross-build the engine (static + shared) and runner_linux for a Cortex-A target;
+    `ops`: only these operators (PYRT_OPS; None = all)."""
     if target.kind != "linux":
         raise TargetError(f"{target.name} is not a Linux (Cortex-A) target")
     if build_type not in BUILD_TYPES.values():
@@ -55,6 +57,8 @@ def build_linux(target: Target, *, build_type: str = "Release", cache_dir: Path 
     options = [f"-DCMAKE_TOOLCHAIN_FILE={root / 'cmake' / 'toolchains' / target.toolchain}.cmake",
                f"-D{cpu_var}={target.cpu}", f"-DCMAKE_BUILD_TYPE={build_type}",
                "-DPYRT_ENGINE_SHARED=ON", "-DPYRT_RUNNER_LINUX=ON"]
+    if ops is not None:
+        options.append(ops_option(ops))
     build_dir = cached_cmake_build(
         f"{target.name}-runner_linux-{build_type}", root / "cmake" / "engine", options,
         [root / "runtime_c", root / "cmake", root / "firmware" / "apps" / "runner_linux"],

@@ -107,6 +107,13 @@ def cached_cmake_build(name: str, source_dir: Path, options: Sequence[str], dige
     return build_dir
 
 
+def ops_option(ops: Sequence[str]) -> str:
+    """-DPYRT_OPS=... for a non-empty operator list (an empty list would mean "all")."""
+    if not ops:
+        raise TargetError("an engine with no operators: give at least one operator")
+    return "-DPYRT_OPS=" + ";".join(ops)
+
+
 @dataclass
 class FirmwareBuild:
     build_dir: Path
@@ -141,11 +148,13 @@ class FirmwareBuild:
 def build_firmware(board: str, app: str = "runner", *, cache_dir: Path | None = None,
                    engine: str = "auto", arena_bytes: int | None = None,
                    state_bytes: int | None = None, build_type: str = "Release", jobs: int = 2,
-                   extra_cmake: Sequence[str] = (), progress: Progress = _quiet) -> FirmwareBuild:
+                   ops: Sequence[str] | None = None, extra_cmake: Sequence[str] = (),
+                   progress: Progress = _quiet) -> FirmwareBuild:
     """Configure and build one (board, app) pair; reuse the build when nothing changed.
 
-    The cache key covers the options and the contents of firmware/, runtime_c/ and cmake/, so
-    an edited source always gives a fresh build directory.
+    `ops`: build the engine with only these operators (PYRT_OPS; None = all of them).
+    The cache key covers the options (the operator list included) and the contents of
+    firmware/, runtime_c/ and cmake/, so an edited source always gives a fresh build directory.
     """
     if arena_bytes is not None and arena_bytes % 16:
         raise ValueError("arena_bytes must be a multiple of 16")
@@ -154,6 +163,8 @@ def build_firmware(board: str, app: str = "runner", *, cache_dir: Path | None = 
         raise TargetError(f"unknown board '{board}' (no firmware/boards/{board}/board.cmake)")
     options = [f"-DPYRT_BOARD={board}", f"-DPYRT_APP={app}", f"-DPYRT_ENGINE={engine}",
                f"-DCMAKE_BUILD_TYPE={build_type}", *extra_cmake]
+    if ops is not None:
+        options.append(ops_option(ops))
     if arena_bytes is not None:
         options.append(f"-DPYRT_ARENA_BYTES={arena_bytes}")
     if state_bytes is not None:
