@@ -46,6 +46,14 @@ static int32_t sig16_input(int16_t x, int32_t mult, int shift) {
   return (int32_t)(((int64_t)x * mult + round) >> shift);
 }
 
+/* The 256-entry uint16 sigmoid table, linearly interpolated at |v| in steps of 2^frac; `sat`
+ * past its end. Shared by int16 LOGISTIC (frac 9) and TANH (frac 8), as in TFLite. */
+static uint32_t sigmoid_interp(const uint16_t *t, uint32_t a, int frac, uint32_t sat) {
+  const uint32_t uh = a >> frac;
+  if (uh >= 255u) return sat;
+  return ((uint32_t)t[uh] << frac) + (a & ((1u << frac) - 1u)) * ((uint32_t)t[uh + 1] - t[uh]);
+}
+
 void pyrt_eval_logistic16(const pyrt_model *m, const pyrt_op *op) {
   const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
   const int16_t *x = (const int16_t *)pyrt_tptr(m, xi);
@@ -57,14 +65,7 @@ void pyrt_eval_logistic16(const pyrt_model *m, const pyrt_op *op) {
   uint32_t i;
   for (i = 0; i < n; ++i) {
     const int32_t v = sig16_input(x[i], mult, shift);
-    const uint32_t a = (uint32_t)(v < 0 ? -v : v), uh = a >> 9;
-    uint32_t r;
-    if (uh >= 255u) {
-      r = 0x7FFFu << 10;
-    } else {
-      const uint32_t ua = t[uh], ub = t[uh + 1];
-      r = (ua << 9) + (a & 0x1FFu) * (ub - ua);
-    }
+    uint32_t r = sigmoid_interp(t, (uint32_t)(v < 0 ? -v : v), 9, 0x7FFFu << 10);
     r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
     y[i] = (int16_t)(r >> 10); /* in [0, 32767] */
   }
@@ -81,14 +82,7 @@ void pyrt_eval_tanh16(const pyrt_model *m, const pyrt_op *op) {
   uint32_t i;
   for (i = 0; i < n; ++i) {
     const int32_t v = sig16_input(x[i], mult, shift);
-    const uint32_t a = (uint32_t)(v < 0 ? -v : v), uh = a >> 8;
-    int32_t r;
-    if (uh >= 255u) {
-      r = 0xFFFF << 8;
-    } else {
-      const uint32_t ua = t[uh], ub = t[uh + 1];
-      r = (int32_t)((ua << 8) + (a & 0xFFu) * (ub - ua)); /* < 2^24 */
-    }
+    int32_t r = (int32_t)sigmoid_interp(t, (uint32_t)(v < 0 ? -v : v), 8, 0xFFFFu << 8);
     r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
     y[i] = (int16_t)(r >> 8); /* in [-32767, 32767] */
   }
