@@ -122,6 +122,19 @@ def check_broadcast(c: Ctx, a: Tensor, b: Tensor, y: Tensor) -> None:
                      f"of {list(a.shape)} and {list(b.shape)}")
 
 
+def product_multiplier(c: Ctx, a: Tensor, b: Tensor, y: Tensor) -> tuple[int, int]:
+    """GetQuantizedConvolutionMultipler: a scale x b scale / y scale, in double (the TFLM build
+    we test against rounds this way: a float32 product fails ad_autoencoder)."""
+    real = float(np.float32(a.scale)) * float(np.float32(b.scale)) / float(np.float32(y.scale))
+    try:
+        m, s = quant.quantize_multiplier(real)
+    except ValueError as exc:
+        raise c.fail(str(exc)) from exc
+    if not -31 <= s <= 30:
+        raise c.fail(f"requantization shift {s} outside [-31, 30]")
+    return m, s
+
+
 def check_same_bytes(c: Ctx, x: Tensor, y: Tensor) -> None:
     """A pure reinterpretation (RESHAPE, SQUEEZE, EXPAND_DIMS): same type and byte size."""
     if x.dtype != y.dtype or x.nbytes != y.nbytes:

@@ -8,7 +8,8 @@ import numpy as np
 from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor
-from .common import Ctx, LoweredOp, OpDef, check_bias, requant, window, zero_weights_zp
+from .common import (Ctx, LoweredOp, OpDef, check_bias, product_multiplier, requant, window,
+                     zero_weights_zp)
 
 TFLITE_INT32 = 2  # tflite.TensorType values used by quantized_bias_type
 INT16_LIMIT_SHIFT = 7  # TFLM's int64 MultiplyByQuantizedMultiplier asserts shift < 8
@@ -106,15 +107,8 @@ def activation_range(c: Ctx, y: Tensor) -> tuple[int, int]:
 
 def per_tensor_multiplier(c: Ctx, pool: ConstPool, x: Tensor, w: Tensor, y: Tensor
                           ) -> tuple[int, int]:
-    """GetQuantizedConvolutionMultipler: input x weight scale / output scale in double (the
-    TFLM build we test against rounds this way: a float32 product fails ad_autoencoder)."""
-    real = float(np.float32(x.scale)) * float(np.float32(w.scale)) / float(np.float32(y.scale))
-    try:
-        m, s = quant.quantize_multiplier(real)
-    except ValueError as exc:
-        raise c.fail(str(exc)) from exc
-    if not -31 <= s <= 30:
-        raise c.fail(f"requantization shift {s} outside [-31, 30]")
+    """A per-tensor layer's single multiplier/shift pair, stored in CONST."""
+    m, s = product_multiplier(c, x, w, y)
     return pool.add_requant(np.array([m], np.int32), np.array([s], np.int8))
 
 

@@ -2,12 +2,10 @@
 batch dimensions (rank <= 5), either operand constant or an activation (TFLM's reference path)."""
 from __future__ import annotations
 
-import numpy as np
 
-from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Ctx, LoweredOp, OpDef, product_multiplier
 
 
 def lower_batch_matmul(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
@@ -37,14 +35,7 @@ def lower_batch_matmul(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     expected = batch + [rows, cols]
     if list(y.shape) != expected:
         raise c.fail(f"output shape {list(y.shape)}; expected {expected}")
-    # GetQuantizedConvolutionMultipler, in double as for FULLY_CONNECTED (conv.py)
-    real = float(np.float32(a.scale)) * float(np.float32(b.scale)) / float(np.float32(y.scale))
-    try:
-        mult, shift = quant.quantize_multiplier(real)
-    except ValueError as exc:
-        raise c.fail(str(exc)) from exc
-    if not -31 <= shift <= 30:
-        raise c.fail(f"requantization shift {shift} outside [-31, 30]")
+    mult, shift = product_multiplier(c, a, b, y)  # as FULLY_CONNECTED
     params = [-a.zero_point, -b.zero_point, y.zero_point, mult, shift, int(adj_x), int(adj_y)]
     return LoweredOp(op.code, op.name, [op.inputs[0], op.inputs[1]], [op.outputs[0]], params,
                      op.index, y.elements * depth)
