@@ -9,7 +9,7 @@ from .errors import BlobFormatError
 from .ir import TYPE_NAMES
 
 MAGIC = b"PYRT"
-FORMAT_MAJOR = 1
+FORMAT_MAJOR = 2
 FORMAT_MINOR = 0
 HEADER = struct.Struct("<4sHHIIIIHHBBH")  # 32 bytes
 SECTION = struct.Struct("<III")

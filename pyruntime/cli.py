@@ -29,7 +29,7 @@ def _state_bytes(blob: bytes) -> int | None:
 def cmd_convert(args: argparse.Namespace) -> int:
     from .convert import convert
 
-    conv = convert(args.model, keep_names=args.keep_names)
+    conv = convert(args.model, keep_names=args.keep_names, target=args.target)
     out = Path(args.output) if args.output else Path(args.model).with_suffix(".blob")
     out.write_bytes(conv.blob)
     summary = conv.summary()
@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("model", help="int8 .tflite model")
     c.add_argument("-o", "--output", help="blob to write (default: MODEL.blob)")
     c.add_argument("--keep-names", action="store_true", help="keep tensor names in the blob")
+    c.add_argument("--target", "-t", default=None,
+                   help="plan kernel scratch for one target's engine build (cortex-m4, cortex-m3, "
+                        "...): the exact arena there; default: every target (portable blob)")
     c.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     c.set_defaults(func=cmd_convert)
 

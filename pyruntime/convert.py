@@ -10,6 +10,7 @@ from . import blob as fmt
 from .constpool import ConstPool
 from .errors import ConversionError
 from .ir import DTYPES, Graph
+from .kernels import plan_sets, scratch_bytes
 from .ops import LoweredOp, lower
 from .passes import alias_reshapes, fold_constant_reshapes
 from .planner import Buffer, lower_bound, plan
@@ -82,8 +83,12 @@ def _check_io(graph: Graph) -> None:
 
 
 def convert(model: str | Path | bytes, *, keep_names: bool = False,
-            alignment: int = ARENA_ALIGNMENT) -> Conversion:
+            alignment: int = ARENA_ALIGNMENT, target: str | None = None) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
+
+    `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
+    engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
+    the blob runs on every target (pyruntime.kernels).
 
     Raises ModelReadError for unreadable files and ConversionError (with the operator index,
     name and reason) for anything the engine does not support.
@@ -96,6 +101,12 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
     aliases = alias_reshapes(graph)
     pool = ConstPool()
     lowered = [lower(graph, op, pool) for op in graph.ops]
+    try:
+        sets = plan_sets(target)
+    except ValueError as exc:
+        raise ConversionError(str(exc)) from exc
+    for op in lowered:
+        op.scratch_bytes = scratch_bytes(op, graph, sets)
 
     # Tensors the blob keeps, in source order.
     used: set[int] = set(graph.inputs) | set(graph.outputs) | set(aliases.values())

@@ -4,8 +4,8 @@
  * - SOFTMAX int16 -> int16 (layout 2): SoftmaxInt16 with two interpolated 513-entry tables;
  * - LOG_SOFTMAX int8: LogSoftmaxQuantized (gemmlowp exp and log_x_for_x_greater_than_or_equal_to_1).
  */
-#include "kernels.h"
-#include "quant.h"
+#include "adapt.h"
+#include "../kernels/softmax_arith.h"
 
 #define PYRT_SOFTMAX_MAX_DEPTH 4095 /* depth * exp(0) in Q12.19 must fit int32 */
 
@@ -40,55 +40,20 @@ static pyrt_status check_scaling(const pyrt_check_ctx *c) {
 
 void pyrt_eval_softmax(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
-  const int8_t *in = (const int8_t *)pyrt_tptr(m, xi);
-  int8_t *out8 = (int8_t *)pyrt_tptr(m, yi);
-  int16_t *out16 = (int16_t *)pyrt_tptr(m, yi);
-  const int out_bits = pyrt_ttype(m, yi) == PYRT_INT16 ? 16 : 8;
-  const int32_t out_min = out_bits == 16 ? -32768 : -128, out_max = -out_min - 1;
-  const int32_t mult = p[0];
-  const int ls = p[1];
-  const int32_t diff_min = p[2];
-  const int depth = pyrt_tdim(m, xi, pyrt_trank(m, xi) - 1);
-  const int outer = (int)(pyrt_tbytes(m, xi) / (uint32_t)depth);
-  int i, c;
-
-  for (i = 0; i < outer; ++i) {
-    const int8_t *row = in + i * depth;
-    int32_t max_in_row = -128, sum_of_exps = 0, shifted_scale;
-    int num_bits_over_unit, exponent;
-    for (c = 0; c < depth; ++c)
-      if (row[c] > max_in_row) max_in_row = row[c];
-
-    for (c = 0; c < depth; ++c) {
-      const int32_t diff = (int32_t)row[c] - max_in_row;
-      if (diff >= diff_min) {
-        const int32_t scaled = pyrt_mbqm_gt1(diff, mult, ls); /* Q5.26 */
-        sum_of_exps += pyrt_rdbpot(pyrt_exp_on_negative_values_q5(scaled), 12); /* Q12.19 */
-      }
-    }
-
-    /* sum_of_exps >= exp(0) = 2^19 (the row maximum always contributes) */
-    shifted_scale = pyrt_get_reciprocal(sum_of_exps, 12, &num_bits_over_unit);
-    exponent = num_bits_over_unit + 31 - out_bits;
-    /* TFLite aborts (TFLITE_CHECK) when exponent > 31 (a row of > 256 near-equal maxima);
-     * clamp to keep the shift defined. */
-    if (exponent > 31) exponent = 31;
-
-    for (c = 0; c < depth; ++c) {
-      const int32_t diff = (int32_t)row[c] - max_in_row;
-      int32_t v = out_min;
-      if (diff >= diff_min) {
-        const int32_t scaled = pyrt_mbqm_gt1(diff, mult, ls);
-        const int32_t e = pyrt_exp_on_negative_values_q5(scaled);
-        const int32_t unsat = pyrt_rdbpot(pyrt_srdhm(shifted_scale, e), exponent);
-        v = pyrt_clamp(unsat + out_min, out_min, out_max);
-      }
-      if (out_bits == 16)
-        out16[i * depth + c] = (int16_t)v;
-      else
-        out8[i * depth + c] = (int8_t)v;
-    }
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
+  const int8_t *x = (const int8_t *)pyrt_tptr(m, xi);
+  pyrt_softmax_desc d;
+  d.depth = pyrt_tdim(m, xi, pyrt_trank(m, xi) - 1);
+  d.rows = (int32_t)(pyrt_tbytes(m, xi) / (uint32_t)d.depth);
+  d.input_multiplier = p[PYRT_P_SOFTMAX_INPUT_MULTIPLIER];
+  d.input_left_shift = p[PYRT_P_SOFTMAX_INPUT_SHIFT];
+  d.diff_min = p[PYRT_P_SOFTMAX_DIFF_MIN];
+  if (pyrt_ttype(m, yi) == PYRT_INT8) {
+    pyrt_softmax_s8(&d, x, (int8_t *)pyrt_tptr(m, yi));
+  } else { /* int8 -> int16 */
+    int16_t *y = (int16_t *)pyrt_tptr(m, yi);
+    int32_t r;
+    for (r = 0; r < d.rows; ++r) pyrt_softmax_row(&d, x + r * d.depth, y + r * d.depth, 16);
   }
 }
 
@@ -125,7 +90,7 @@ pyrt_status pyrt_check_softmax16(const pyrt_check_ctx *c) {
 
 void pyrt_eval_softmax16(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int16_t *in = (const int16_t *)pyrt_tptr(m, xi);
   int16_t *out = (int16_t *)pyrt_tptr(m, yi);
   const int16_t *exp_lut = (const int16_t *)(const void *)(m->cbase + p[2]);
@@ -228,7 +193,7 @@ pyrt_status pyrt_check_log_softmax(const pyrt_check_ctx *c) {
 
 void pyrt_eval_log_softmax(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int8_t *in = (const int8_t *)pyrt_tptr(m, xi);
   int8_t *out = (int8_t *)pyrt_tptr(m, yi);
   const int32_t mult = p[0], rev_div = p[2], diff_min = p[4];

@@ -1,6 +1,6 @@
 /* RESIZE_BILINEAR int8 (TFLite reference_ops::ResizeBilinearInteger): source coordinates in
  * 10-bit fixed point, precomputed offline per output row and column as (lo, hi, frac). */
-#include "kernels.h"
+#include "adapt.h"
 
 /* A table of n rows (lo, hi, frac) at CONST offset off: in CONST, 4-aligned, indices in
  * [0, in_size), frac in [-512, 1024] (so that the 32-bit sums below cannot overflow). */
@@ -34,7 +34,7 @@ pyrt_status pyrt_check_resize_bilinear(const pyrt_check_ctx *c) {
 }
 
 void pyrt_eval_resize_bilinear(const pyrt_model *m, const pyrt_op *op) {
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int8_t *in = (const int8_t *)pyrt_tptr(m, xi);
   int8_t *out = (int8_t *)pyrt_tptr(m, yi);
   const int32_t *rows = pyrt_const_i32(m, op->params[0]);

@@ -2,8 +2,8 @@
  * out[..., m, n] = requant(sum_k (lhs[..., m, k] - lhs_zp) * (rhs[..., k, n] - rhs_zp)), with
  * adj_x / adj_y transposing the last two dimensions of lhs / rhs and the batch dimensions
  * (rank <= 5) broadcast. One per-tensor multiplier, no fused activation. */
-#include "kernels.h"
-#include "quant.h"
+#include "adapt.h"
+#include "../kernels/quant.h"
 
 /* params: 0 lhs_offset (-lhs zp)  1 rhs_offset (-rhs zp)  2 output_offset  3 multiplier
  *         4 shift  5 adj_x  6 adj_y */
@@ -51,7 +51,7 @@ pyrt_status pyrt_check_batch_matmul(const pyrt_check_ctx *c) {
 
 void pyrt_eval_batch_matmul(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t ai = op->tidx[0], bi = op->tidx[1], yi = op->tidx[op->n_in];
+  const int32_t ai = pyrt_op_tin(op, 0), bi = pyrt_op_tin(op, 1), yi = pyrt_op_tout(op, 0);
   const int8_t *lhs = (const int8_t *)pyrt_tptr(m, ai);
   const int8_t *rhs = (const int8_t *)pyrt_tptr(m, bi);
   int8_t *out = (int8_t *)pyrt_tptr(m, yi);

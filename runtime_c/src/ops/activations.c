@@ -1,6 +1,6 @@
 /* int8 unary activations through a 256-entry lookup table computed offline with TFLM's
  * arithmetic (RELU, RELU6, LEAKY_RELU, HARD_SWISH, LOGISTIC, TANH): y[i] = lut[x[i] + 128]. */
-#include "kernels.h"
+#include "adapt.h"
 
 /* params: 0 lut_offset (CONST-relative, 256 int8 entries, entry k for input k - 128) */
 pyrt_status pyrt_check_lut8(const pyrt_check_ctx *c) {
@@ -14,7 +14,7 @@ pyrt_status pyrt_check_lut8(const pyrt_check_ctx *c) {
 }
 
 void pyrt_eval_lut8(const pyrt_model *m, const pyrt_op *op) {
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int8_t *x = (const int8_t *)pyrt_tptr(m, xi);
   int8_t *y = (int8_t *)pyrt_tptr(m, yi);
   const int8_t *lut = pyrt_const_i8(m, op->params[0]);
@@ -55,7 +55,7 @@ static uint32_t sigmoid_interp(const uint16_t *t, uint32_t a, int frac, uint32_t
 }
 
 void pyrt_eval_logistic16(const pyrt_model *m, const pyrt_op *op) {
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int16_t *x = (const int16_t *)pyrt_tptr(m, xi);
   int16_t *y = (int16_t *)pyrt_tptr(m, yi);
   const uint16_t *t = (const uint16_t *)(const void *)(m->cbase + op->params[2]);
@@ -72,7 +72,7 @@ void pyrt_eval_logistic16(const pyrt_model *m, const pyrt_op *op) {
 }
 
 void pyrt_eval_tanh16(const pyrt_model *m, const pyrt_op *op) {
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int16_t *x = (const int16_t *)pyrt_tptr(m, xi);
   int16_t *y = (int16_t *)pyrt_tptr(m, yi);
   const uint16_t *t = (const uint16_t *)(const void *)(m->cbase + op->params[2]);

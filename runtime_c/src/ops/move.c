@@ -12,7 +12,7 @@
  *                        nd x (count, src_stride, dst_stride, src_table_off or -1)
  * The innermost loop (last) has no table. Offsets and strides are in bytes.
  */
-#include "kernels.h"
+#include "adapt.h"
 
 #define PYRT_MOVE_MAX_DIMS 8
 #define MOVE_HDR 4u
@@ -110,8 +110,8 @@ pyrt_status pyrt_check_move(const pyrt_check_ctx *c) {
 }
 
 static void run_move(const pyrt_model *m, const pyrt_op *op, const int32_t *r) {
-  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, op->tidx[r[0]]) + r[2];
-  uint8_t *dst = (uint8_t *)pyrt_tptr(m, op->tidx[op->n_in + r[1]]) + r[3];
+  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, (uint32_t)r[0])) + r[2];
+  uint8_t *dst = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, r[1])) + r[3];
   const int nd = r[4];
   const int32_t *d = r + MOVE_REC;
   const int32_t *tabs[PYRT_MOVE_MAX_DIMS];
@@ -153,8 +153,8 @@ void pyrt_eval_move(const pyrt_model *m, const pyrt_op *op) {
     const uint32_t v = (uint32_t)p[3];
     for (b = 0; b < 8u; ++b) pat[b] = (uint8_t)(b < 4u ? (v >> (8u * b)) : ((v & 0x80000000UL) ? 0xFFu : 0u));
     for (o = 0; o < op->n_out; ++o) {
-      uint8_t *y = (uint8_t *)pyrt_tptr(m, op->tidx[op->n_in + o]);
-      const uint32_t n = pyrt_tbytes(m, op->tidx[op->n_in + o]);
+      uint8_t *y = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, o));
+      const uint32_t n = pyrt_tbytes(m, pyrt_op_tout(op, o));
       for (b = 0; b < n; ++b) y[b] = pat[b % (uint32_t)esize];
     }
   }

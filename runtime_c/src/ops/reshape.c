@@ -1,5 +1,5 @@
 /* RESHAPE: no-op when the planner aliased the output onto the input, else a byte copy. */
-#include "kernels.h"
+#include "adapt.h"
 
 pyrt_status pyrt_check_reshape(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
@@ -11,9 +11,9 @@ pyrt_status pyrt_check_reshape(const pyrt_check_ctx *c) {
 }
 
 void pyrt_eval_reshape(const pyrt_model *m, const pyrt_op *op) {
-  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, op->tidx[0]);
-  uint8_t *dst = (uint8_t *)pyrt_tptr(m, op->tidx[op->n_in]);
-  uint32_t n = pyrt_tbytes(m, op->tidx[0]), i;
+  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0));
+  uint8_t *dst = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
+  uint32_t n = pyrt_tbytes(m, pyrt_op_tin(op, 0)), i;
   if (dst == src) return;
   /* memmove semantics: arena ranges may overlap */
   if ((uintptr_t)dst < (uintptr_t)src) {

@@ -1,6 +1,6 @@
 /* MEAN (int8/int16, TFLM QuantizedMeanOrSum arithmetic) and ARG_MAX / ARG_MIN (int8 -> int32). */
-#include "kernels.h"
-#include "quant.h"
+#include "adapt.h"
+#include "../kernels/quant.h"
 
 #define RED_DIMS 6
 
@@ -36,7 +36,7 @@ pyrt_status pyrt_check_mean(const pyrt_check_ctx *c) {
 
 void pyrt_eval_mean(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int wide = pyrt_ttype(m, xi) == PYRT_INT16;
   const void *xv = pyrt_tptr(m, xi);
   void *yv = pyrt_tptr(m, yi);
@@ -107,8 +107,8 @@ pyrt_status pyrt_check_arg_minmax(const pyrt_check_ctx *c) {
 
 static void arg_minmax(const pyrt_model *m, const pyrt_op *op, int is_max) {
   const int32_t *p = op->params;
-  const int8_t *x = (const int8_t *)pyrt_tptr(m, op->tidx[0]);
-  int32_t *y = (int32_t *)pyrt_tptr(m, op->tidx[op->n_in]);
+  const int8_t *x = (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0));
+  int32_t *y = (int32_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
   const int32_t outer = p[0], axis = p[1], inner = p[2];
   int32_t o, i, a;
   for (o = 0; o < outer; ++o) {

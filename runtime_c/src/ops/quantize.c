@@ -4,7 +4,7 @@
  * q = round_half_away(x / scale) + zero_point in float32; y = scale * (q - zero_point), which
  * is exact before the one rounding to float32, as TFLM's double product cast to float. */
 #include "binary.h"
-#include "quant.h"
+#include "../kernels/quant.h"
 
 static float bits_to_float(int32_t bits) {
   union {
@@ -69,7 +69,7 @@ static void store(void *base, int type, uint32_t i, int64_t v) {
 
 void pyrt_eval_quantize(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const int tx = pyrt_ttype(m, xi), ty = pyrt_ttype(m, yi);
   const void *x = pyrt_tptr(m, xi);
   void *y = pyrt_tptr(m, yi);
@@ -103,7 +103,7 @@ pyrt_status pyrt_check_dequantize(const pyrt_check_ctx *c) {
 
 void pyrt_eval_dequantize(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], yi = op->tidx[op->n_in];
+  const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
   const float scale = bits_to_float(p[1]);
   float *y = (float *)pyrt_tptr(m, yi);
   const uint32_t n = pyrt_telems(m, yi);

@@ -2,7 +2,7 @@
  * SUB, MUL, SQUARED_DIFFERENCE, MINIMUM, MAXIMUM, PRELU (ADD lives in add.c), and the
  * broadcast driver they share (TFLite reference_ops / reference_integer_ops arithmetic). */
 #include "binary.h"
-#include "quant.h"
+#include "../kernels/elementwise_arith.h"
 
 int pyrt_is_small_int(const pyrt_model *m, int32_t t) {
   const int type = pyrt_ttype(m, t);
@@ -35,9 +35,15 @@ static inline void store(void *base, int type, int32_t i, int32_t v) {
     ((int8_t *)base)[i] = (int8_t)v;
 }
 
-void pyrt_binary_apply(const pyrt_model *m, const pyrt_op *op, pyrt_binary_fn f) {
-  const int32_t *p = op->params;
-  const int32_t ai = op->tidx[0], bi = op->tidx[1], yi = op->tidx[op->n_in];
+int pyrt_binary_is_flat_s8(const pyrt_model *m, const pyrt_op *op) {
+  const int32_t ai = pyrt_op_tin(op, 0), bi = pyrt_op_tin(op, 1), yi = pyrt_op_tout(op, 0);
+  const uint32_t n = pyrt_telems(m, yi);
+  return pyrt_ttype(m, yi) == PYRT_INT8 && pyrt_telems(m, ai) == n && pyrt_telems(m, bi) == n;
+}
+
+void pyrt_binary_apply(const pyrt_model *m, const pyrt_op *op, pyrt_binary_fn f,
+                       const void *ctx) {
+  const int32_t ai = pyrt_op_tin(op, 0), bi = pyrt_op_tin(op, 1), yi = pyrt_op_tout(op, 0);
   const void *a = pyrt_tptr(m, ai);
   const void *b = pyrt_tptr(m, bi);
   void *y = pyrt_tptr(m, yi);
@@ -46,7 +52,7 @@ void pyrt_binary_apply(const pyrt_model *m, const pyrt_op *op, pyrt_binary_fn f)
 
   if ((int32_t)pyrt_telems(m, ai) == n && (int32_t)pyrt_telems(m, bi) == n) {
     int32_t i;
-    for (i = 0; i < n; ++i) store(y, ty, i, f(load(a, ta, i), load(b, tb, i), p));
+    for (i = 0; i < n; ++i) store(y, ty, i, f(load(a, ta, i), load(b, tb, i), ctx));
   } else {
     /* Extend to 6-D, right-aligned; stride 0 along broadcast dimensions. */
     int32_t dy[PYRT_MAX_DIMS], sa[PYRT_MAX_DIMS], sb[PYRT_MAX_DIMS];
@@ -71,7 +77,7 @@ void pyrt_binary_apply(const pyrt_model *m, const pyrt_op *op, pyrt_binary_fn f)
               const int32_t oa = i0 * sa[0] + i1 * sa[1] + i2 * sa[2] + i3 * sa[3] + i4 * sa[4];
               const int32_t ob = i0 * sb[0] + i1 * sb[1] + i2 * sb[2] + i3 * sb[3] + i4 * sb[4];
               for (i5 = 0; i5 < dy[5]; ++i5)
-                store(y, ty, o++, f(load(a, ta, oa + i5 * sa[5]), load(b, tb, ob + i5 * sb[5]), p));
+                store(y, ty, o++, f(load(a, ta, oa + i5 * sa[5]), load(b, tb, ob + i5 * sb[5]), ctx));
             }
   }
 }
@@ -116,13 +122,28 @@ pyrt_status pyrt_check_mul(const pyrt_check_ctx *c) {
   return PYRT_OK;
 }
 
-static int32_t mul_one(int32_t a, int32_t b, const int32_t *p) {
-  const int64_t prod = (int64_t)(a + p[0]) * (int64_t)(b + p[1]);
-  const int32_t raw = pyrt_add_wrap(pyrt_mbqm(pyrt_wrap32((uint32_t)(uint64_t)prod), p[3], p[4]), p[2]);
-  return pyrt_clamp(raw, p[5], p[6]);
+static int32_t mul_one(int32_t a, int32_t b, const void *ctx) {
+  return pyrt_mul_elem((const pyrt_mul_desc *)ctx, a, b);
 }
 
-void pyrt_eval_mul(const pyrt_model *m, const pyrt_op *op) { pyrt_binary_apply(m, op, mul_one); }
+void pyrt_eval_mul(const pyrt_model *m, const pyrt_op *op) {
+  const int32_t *p = op->params;
+  pyrt_mul_desc d;
+  d.a_offset = p[PYRT_P_MUL_A_OFFSET];
+  d.b_offset = p[PYRT_P_MUL_B_OFFSET];
+  d.output_offset = p[PYRT_P_MUL_OUTPUT_OFFSET];
+  d.out_mult = p[PYRT_P_MUL_OUT_MULT];
+  d.out_shift = p[PYRT_P_MUL_OUT_SHIFT];
+  d.act_min = p[PYRT_P_MUL_ACT_MIN];
+  d.act_max = p[PYRT_P_MUL_ACT_MAX];
+  if (pyrt_binary_is_flat_s8(m, op))
+    pyrt_mul_s8(&d, (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0)),
+                (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 1)),
+                (int8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0)),
+                (int32_t)pyrt_telems(m, pyrt_op_tout(op, 0)));
+  else
+    pyrt_binary_apply(m, op, mul_one, &d);
+}
 
 /* ---- SQUARED_DIFFERENCE: ADD's layout (params 0..11), output multiplier may be > 1 ---- */
 pyrt_status pyrt_check_squared_difference(const pyrt_check_ctx *c) {
@@ -141,7 +162,8 @@ pyrt_status pyrt_check_squared_difference(const pyrt_check_ctx *c) {
   return PYRT_OK;
 }
 
-static int32_t sqdiff_one(int32_t a, int32_t b, const int32_t *p) {
+static int32_t sqdiff_one(int32_t a, int32_t b, const void *ctx) {
+  const int32_t *p = (const int32_t *)ctx;
   const int ls = p[3];
   const int32_t sa = pyrt_mbqm_lt1(pyrt_shl_wrap(a + p[0], ls), p[4], p[5]);
   const int32_t sb = pyrt_mbqm_lt1(pyrt_shl_wrap(b + p[1], ls), p[6], p[7]);
@@ -151,23 +173,27 @@ static int32_t sqdiff_one(int32_t a, int32_t b, const int32_t *p) {
 }
 
 void pyrt_eval_squared_difference(const pyrt_model *m, const pyrt_op *op) {
-  pyrt_binary_apply(m, op, sqdiff_one);
+  pyrt_binary_apply(m, op, sqdiff_one, op->params);
 }
 
 /* ---- MINIMUM / MAXIMUM: no parameters (raw values compared, as TFLM does) ---- */
 pyrt_status pyrt_check_min_max(const pyrt_check_ctx *c) { return check_same_type_broadcast(c); }
 
-static int32_t min_one(int32_t a, int32_t b, const int32_t *p) {
-  (void)p;
+static int32_t min_one(int32_t a, int32_t b, const void *ctx) {
+  (void)ctx;
   return a < b ? a : b;
 }
-static int32_t max_one(int32_t a, int32_t b, const int32_t *p) {
-  (void)p;
+static int32_t max_one(int32_t a, int32_t b, const void *ctx) {
+  (void)ctx;
   return a > b ? a : b;
 }
 
-void pyrt_eval_minimum(const pyrt_model *m, const pyrt_op *op) { pyrt_binary_apply(m, op, min_one); }
-void pyrt_eval_maximum(const pyrt_model *m, const pyrt_op *op) { pyrt_binary_apply(m, op, max_one); }
+void pyrt_eval_minimum(const pyrt_model *m, const pyrt_op *op) {
+  pyrt_binary_apply(m, op, min_one, (const void *)0);
+}
+void pyrt_eval_maximum(const pyrt_model *m, const pyrt_op *op) {
+  pyrt_binary_apply(m, op, max_one, (const void *)0);
+}
 
 /* ---- PRELU: params 0 input_offset 1 alpha_offset 2 output_offset 3,4 mult1,shift1 (x >= 0)
  *      5,6 mult2,shift2 (x < 0); output clamped to its type. alpha is int8. ---- */
@@ -198,14 +224,14 @@ static int32_t prelu_one(int32_t x, int32_t alpha, const int32_t *p) {
   return pyrt_add_wrap(out, p[2]);
 }
 
-static int32_t prelu_one8(int32_t x, int32_t alpha, const int32_t *p) {
-  return pyrt_clamp(prelu_one(x, alpha, p), -128, 127);
+static int32_t prelu_one8(int32_t x, int32_t alpha, const void *ctx) {
+  return pyrt_clamp(prelu_one(x, alpha, (const int32_t *)ctx), -128, 127);
 }
-static int32_t prelu_one16(int32_t x, int32_t alpha, const int32_t *p) {
-  return pyrt_clamp(prelu_one(x, alpha, p), -32768, 32767);
+static int32_t prelu_one16(int32_t x, int32_t alpha, const void *ctx) {
+  return pyrt_clamp(prelu_one(x, alpha, (const int32_t *)ctx), -32768, 32767);
 }
 
 void pyrt_eval_prelu(const pyrt_model *m, const pyrt_op *op) {
-  const int type = pyrt_ttype(m, op->tidx[op->n_in]);
-  pyrt_binary_apply(m, op, type == PYRT_INT16 ? prelu_one16 : prelu_one8);
+  const int type = pyrt_ttype(m, pyrt_op_tout(op, 0));
+  pyrt_binary_apply(m, op, type == PYRT_INT16 ? prelu_one16 : prelu_one8, op->params);
 }

@@ -3,9 +3,9 @@
  * optional int64 bias. TFLM scatters every input pixel into an output-sized accumulator buffer;
  * this kernel gathers, per output element, the same products instead (the sums are identical:
  * wrapping integer addition is associative), so it needs no scratch memory. */
-#include "kernels.h"
-#include "quant.h"
-#include "wide.h"
+#include "adapt.h"
+#include "../kernels/quant.h"
+#include "../kernels/wide.h"
 
 #define PYRT_TC_MAX_PAD (1L << 24)
 
@@ -55,13 +55,12 @@ pyrt_status pyrt_check_transpose_conv(const pyrt_check_ctx *c) {
 
 void pyrt_eval_transpose_conv(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t xi = op->tidx[0], wi = op->tidx[1], yi = op->tidx[op->n_in];
-  const int32_t bi = (op->n_in > 2) ? op->tidx[2] : -1;
+  const int32_t xi = pyrt_op_tin(op, 0), wi = pyrt_op_tin(op, 1), yi = pyrt_op_tout(op, 0);
   const int int16 = pyrt_ttype(m, xi) == PYRT_INT16;
   const int8_t *in8 = (const int8_t *)pyrt_tptr(m, xi);
   const int16_t *in16 = (const int16_t *)pyrt_tptr(m, xi);
   const int8_t *filt = (const int8_t *)pyrt_tptr(m, wi);
-  const void *bias = (bi >= 0) ? pyrt_tptr(m, bi) : (const void *)0;
+  const void *bias = pyrt_op_in(m, op, 2);
   const int stride_h = p[0], stride_w = p[1], pad_h = p[2], pad_w = p[3];
   const int32_t input_offset = p[4], output_offset = p[5], act_min = p[6], act_max = p[7];
   const int32_t *out_mult = pyrt_const_i32(m, p[8]);

@@ -1,0 +1,15 @@
+/* arm_dsp DEPTHWISE_CONV_2D 3x3, depth multiplier 1, no dilation (dw.c). */
+#include "dw.h"
+
+#if PYRT_USE_DSP(dw_conv_3x3_s8)
+void PYRT_K(dw_conv_3x3_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                            const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
+  (void)scratch;
+  pyrt_dsp_dw_conv_dm1(d, x, w, bias, kbias, y);
+}
+
+uint32_t PYRT_K(dw_conv_3x3_s8_scratch_bytes)(const pyrt_conv_desc *d) {
+  (void)d;
+  return 0u;
+}
+#endif
