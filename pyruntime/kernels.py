@@ -71,10 +71,10 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
         if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
             return _cols_bytes(fc)  # conv_1x1_s8
         return _im2col_bytes(fh, fw, fc)  # conv_few_ch_s8 and conv_s8 alike
-    if op.code == FULLY_CONNECTED:  # four batch rows or more: the four-column buffer
+    if op.code == FULLY_CONNECTED:  # the four-column buffer, or one expanded batch row
         cout, k = graph.tensors[op.inputs[1]].shape
         batches = graph.tensors[op.outputs[0]].elements // cout
-        return _cols_bytes(k) if batches >= 4 else 0
+        return _cols_bytes(k) if batches >= 4 else 2 * (k & ~3)
     return 0
 
 
