@@ -125,9 +125,11 @@ typedef struct {
   K(void, avg_pool_s8, (const pyrt_pool_desc *d, const int8_t *x, int8_t *y))                 \
   K(void, max_pool_s8, (const pyrt_pool_desc *d, const int8_t *x, int8_t *y))                 \
   K(void, add_s8, (const pyrt_add_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
-                   int32_t n))                                                                 \
+                   int32_t n, void *scratch))                                                  \
+  K(uint32_t, add_s8_scratch_bytes, (const pyrt_add_desc *d, int32_t n))                       \
   K(void, sub_s8, (const pyrt_add_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
-                   int32_t n))                                                                 \
+                   int32_t n, void *scratch))                                                  \
+  K(uint32_t, sub_s8_scratch_bytes, (const pyrt_add_desc *d, int32_t n))                       \
   K(void, mul_s8, (const pyrt_mul_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
                    int32_t n))                                                                 \
   K(void, softmax_s8, (const pyrt_softmax_desc *d, const int8_t *x, int8_t *y))
