@@ -438,7 +438,7 @@ def lower_squeeze_like(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     return _lowered(op, [op.inputs[0]], [op.outputs[0]], [])
 
 
-_COPY = "Byte-exact copy planned offline (kernels/move.c); "
+_COPY = "Byte-exact copy planned offline (ops/move.c, kernels move_u8 and fill_u8); "
 
 DEFS = [
     OpDef("CONCATENATION", 2, (1, 2, 3, 4), "int8, int16, int32, int64, bool",
