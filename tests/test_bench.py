@@ -246,6 +246,19 @@ def test_markdown_of_a_partial_run() -> None:
     assert "| kws_ds_cnn | cortex-m4 | arm_dsp | 6,000,000 |" in text
 
 
+def test_failures_are_reported_in_one_line() -> None:
+    from pyruntime.benchdoc.runs import brief_error
+    log = ("cmake --build /cache/mps2_an386-runner-Release-f0da -j2 failed (2):\n"
+           "[ 94%] Building C object runtime_c/.../softmax.c.obj\n"
+           "/src/ops/softmax.c:84:19: error: comparison of integer expressions [-Werror]\n"
+           "gmake[2]: *** Error 1\n")
+    assert brief_error(log) == ("cmake --build /cache/mps2_an386-runner-Release-f0da -j2 failed "
+                                "(2): /src/ops/softmax.c:84:19: error: comparison of integer "
+                                "expressions [-Werror]")
+    assert brief_error("emulator timed out") == "emulator timed out"
+    assert len(brief_error("x" * 1000)) == 300
+
+
 def test_job_matrix() -> None:
     from pyruntime.benchdoc.runs import Job, job_matrix
     jobs = job_matrix()

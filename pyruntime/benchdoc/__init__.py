@@ -162,7 +162,7 @@ def parser(prog: str = "python -m pyruntime.benchdoc") -> argparse.ArgumentParse
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                    help="emulator time limit per run in seconds")
     p.add_argument("--verbose", "-v", action="store_true",
-                   help="also print every build and run step")
+                   help="also print every build and run step and failures in full")
     return p
 
 

@@ -103,6 +103,17 @@ def convert_blobs(models_dir: Path, blob_dir: Path, jobs: Sequence[Job]) -> dict
     return blobs
 
 
+def brief_error(msg: str, limit: int = 300) -> str:
+    """One line of a failure: its first line and, from a build log, the first compiler error."""
+    lines = [x.strip() for x in msg.splitlines() if x.strip()]
+    if not lines:
+        return "(no message)"
+    first = lines[0].rstrip(":")
+    cause = next((x for x in lines[1:] if "error" in x.lower()), "")
+    text = f"{first}: {cause}" if cause else first
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _summary(r: dict[str, Any]) -> str:
     exact = "bit-exact" if r["outputs_match"] else "OUTPUTS DIFFER from the host"
     return (f"{r['instructions']:,} instructions, {r['macs_per_instruction']:.3f} MAC/instr, "
@@ -118,7 +129,8 @@ def measure(models_dir: Path, blob_dir: Path, jobs: Sequence[Job], *, workers: i
     m = Measurements(source=source_description(source_root()))
     blobs = convert_blobs(models_dir, blob_dir, jobs)
     n = len(jobs)
-    progress(f"{n} benchmarks, {workers} at a time (firmware builds are cached)")
+    progress(f"{n} benchmark{'s' if n != 1 else ''}, {workers} at a time (firmware builds are "
+             "cached)")
 
     def one(job: Job) -> dict[str, Any]:
         return bench(blobs[job.model, job.target].read_bytes(), job.target, opt=job.opt,
@@ -135,7 +147,8 @@ def measure(models_dir: Path, blob_dir: Path, jobs: Sequence[Job], *, workers: i
                 m.runs[key] = fut.result()
             except TargetError as exc:
                 m.errors[key] = str(exc)
-                progress(f"{head}: FAILED: {exc}")
+                progress(f"{head}: FAILED: {brief_error(str(exc))}")
+                detail(str(exc))
                 continue
             progress(f"{head}: {_summary(m.runs[key])} ({m.runs[key]['elapsed_s']:.1f} s; "
                      f"{time.monotonic() - start:.0f} s in all)")
@@ -143,7 +156,8 @@ def measure(models_dir: Path, blob_dir: Path, jobs: Sequence[Job], *, workers: i
         try:
             code = all_ops_code_bytes(CODE_TARGET, opt, cache_dir, detail)
         except TargetError as exc:
-            progress(f"{CODE_TARGET} -{opt} engine with every operator: FAILED: {exc}")
+            progress(f"{CODE_TARGET} -{opt} engine with every operator: FAILED: "
+                     f"{brief_error(str(exc))}")
             continue
         m.all_ops_code[CODE_TARGET, opt] = code
         progress(f"{CODE_TARGET} -{opt} engine with every operator: {code:,} B code")

@@ -7,7 +7,7 @@ from ..kernels import kernel_set
 from ..layer_kinds import DESCRIPTIONS, KINDS, kind_split
 from .baseline import BASELINE
 from .compare import M4, M55, code_check, ram_bytes, speed_checks
-from .runs import Measurements
+from .runs import Measurements, brief_error
 from .text import mpi, num, ratio, share, table
 
 
@@ -173,6 +173,6 @@ def kinds_table(m: Measurements, model: str, targets: tuple[str, ...] = (M4, M55
 
 
 def errors_table(m: Measurements) -> list[str]:
-    rows = [[model, target, f"-{opt}", msg.replace("|", "/").replace("\n", " ")]
+    rows = [[model, target, f"-{opt}", brief_error(msg).replace("|", "/")]
             for (model, target, opt), msg in sorted(m.errors.items())]
     return table(["model", "target", "opt", "error"], rows)
