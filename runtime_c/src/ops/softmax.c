@@ -80,8 +80,8 @@ pyrt_status pyrt_check_softmax16(const pyrt_check_ctx *c) {
      * stays in [0, 65535 x 32767] and its normalising shift is defined (fuzzer finding) */
     const int16_t *lut = (const int16_t *)(const void *)(c->cbase + (uint32_t)pyrt_param(
                                                              c, PYRT_P2_SOFTMAX_EXP_LUT));
-    int32_t i;
-    for (i = 0; i < PYRT_LUT16_BYTES / 2; ++i)
+    uint32_t i;
+    for (i = 0; i < PYRT_LUT16_BYTES / 2u; ++i)
       if (lut[i] < 0) return PYRT_E_OP_PARAMS;
   }
   return PYRT_OK;
