@@ -6,7 +6,7 @@
 #if PYRT_USE_DSP(fully_connected_s8)
 /* One weight row's eight values (LDRD, post-increment) against x's expanded words. */
 #define FC_ROW8(w, s)                              \
-  "ldrd   %[u0], %[u1], [%[" w "]], #8\n\t"        \
+  PYRT_ASM_LDRD_POST("%[u0]", "%[u1]", "%[" w "]") \
   "sxtb16 %[h], %[u0], ror #8\n\t"                 \
   "sxtb16 %[u0], %[u0]\n\t"                        \
   "smlad  %[" s "], %[u0], %[xa], %[" s "]\n\t"     \
@@ -18,13 +18,13 @@
 
 /* n >= 1 blocks of eight values: the expanded input xe (words (x0, x2), (x1, x3), (x4, x6),
  * (x5, x7) per block, LDM) against two word-aligned weight rows: 16 multiply-accumulates in 21
- * instructions. One asm block (LDM needs ascending registers, hence r8-r11). */
+ * instructions. One asm block (LDM needs ascending registers, hence r8-r10, r12; r7 and r11 may be frame pointers). */
 static inline void rows2(const uint32_t *xe, const int8_t *w0, const int8_t *w1, int32_t n,
                          int32_t *s0, int32_t *s1) {
   register uint32_t xa __asm__("r8");
   register uint32_t xb __asm__("r9");
   register uint32_t xc __asm__("r10");
-  register uint32_t xd __asm__("r11");
+  register uint32_t xd __asm__("r12");
   int32_t a = *s0, b = *s1;
   uint32_t u0, u1, h;
   __asm__ volatile("1:\n\t"
