@@ -1,6 +1,8 @@
 /* blobmut: structure-aware view and mutations of a pyruntime blob (see blobmut.h). */
 #include "blobmut.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- bytes and CRC */
@@ -53,6 +55,23 @@ int bm_fix_crc(uint8_t *b, size_t len) {
   if (total < 16 || total > len) return 0;
   bm_wr32(b + 12, bm_crc32(b + 16, total - 16u));
   return 1;
+}
+
+uint8_t *bm_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  uint8_t *p = NULL;
+  long n;
+  if (!f) return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    p = (uint8_t *)malloc(n > 0 ? (size_t)n : 1u);
+    if (p && n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
+      free(p);
+      p = NULL;
+    }
+    *len = (size_t)n;
+  }
+  fclose(f);
+  return p;
 }
 
 /* ---------------------------------------------------------------- layout */

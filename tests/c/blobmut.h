@@ -65,6 +65,9 @@ uint32_t bm_crc32(const uint8_t *p, size_t n);
  * if it was rewritten. */
 int bm_fix_crc(uint8_t *b, size_t len);
 
+/* The whole file, malloc'd (NULL if unreadable). */
+uint8_t *bm_read_file(const char *path, size_t *len);
+
 /* ---- layout and fields ---- */
 /* Describe b[0..len): 0 when at least the header is there, -1 otherwise. */
 int bm_parse(const uint8_t *b, size_t len, bm_layout *L);
