@@ -5,6 +5,7 @@
 #   bash tools/fuzz.sh TARGET SECONDS [ARGS] # run one target for SECONDS (ARGS go to libFuzzer)
 #   bash tools/fuzz.sh all SECONDS           # every target, one after the other
 #   bash tools/fuzz.sh TARGET merge          # minimize the working corpus into the checked-in one
+#   bash tools/fuzz.sh TARGET triage         # its findings grouped by stack (tools/fuzz_triage.py)
 #
 # A target is a folder tests/fuzz/TARGET/ holding
 #   build.sh   (C targets) `build.sh OUT_DIR` builds OUT_DIR/fuzzer with clang
@@ -38,7 +39,7 @@ targets() {
   done
 }
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 
 run_target() { # target seconds [libFuzzer args]
   local t=$1 secs=$2; shift 2
@@ -104,6 +105,19 @@ merge_target() { # minimize the working corpus into the checked-in one
   echo "== fuzz $t: corpus now $(ls "$src/corpus" | wc -l) files, $(du -sh "$src/corpus" | cut -f1)"
 }
 
+triage_target() { # findings de-duplicated by stack, one reproducer each
+  local t=$1 src="$FUZZ_DIR/$1" out="$OUT_ROOT/$1" cmd
+  local files=("$out"/findings/*)
+  [ -e "${files[0]}" ] || { echo "== fuzz $t: no findings"; return 0; }
+  if [ -f "$src/build.sh" ]; then
+    [ -x "$out/fuzzer" ] || bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1
+    cmd=("$out/fuzzer")
+  else
+    cmd=("$VENV/bin/python" "$src/harness.py")
+  fi
+  python3 tools/fuzz_triage.py "${cmd[@]}" -- "${files[@]}"
+}
+
 [ $# -ge 1 ] || usage
 case "$1" in
   list) targets ;;
@@ -115,5 +129,9 @@ case "$1" in
   -h|--help) usage ;;
   *)
     [ $# -ge 2 ] || usage
-    if [ "$2" = merge ]; then merge_target "$1"; else t=$1 s=$2; shift 2; run_target "$t" "$s" "$@"; fi ;;
+    case "$2" in
+      merge) merge_target "$1" ;;
+      triage) triage_target "$1" ;;
+      *) t=$1 s=$2; shift 2; run_target "$t" "$s" "$@" ;;
+    esac ;;
 esac
