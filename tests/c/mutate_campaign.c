@@ -2,7 +2,7 @@
  * mutate_campaign: structure-aware mutation campaign against the C engine under
  * AddressSanitizer + UBSan (built by tests/c/Makefile).
  *
- *   mutate_campaign [--save DIR] [--timeout S] [--max-rss-mb N] BLOB...
+ *   mutate_campaign [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...
  *
  * For every blob, mutants are made from the structured fields of tests/c/blobmut.c, the CRC
  * fixed up (except for the CRC field itself):
@@ -21,7 +21,9 @@
  *                mutant the engine accepts must give the original's outputs (0xFFFF in an
  *                optional position means "absent", so only memory safety is checked there)
  * Each mutant is loaded with buffers of exactly its length, its arena and state sizes (16-byte
- * aligned, malloc'd: ASan sees any access past them) and invoked when accepted. The mutants run
+ * aligned, malloc'd: ASan sees any access past them) and invoked when accepted (with
+ * --max-invokes N, at most N accepted mutants per blob and class are invoked, spread evenly
+ * over the class; the others are only loaded). The mutants run
  * in a child process; a sanitizer report, a crash or a mutant running longer than --timeout
  * seconds (default 10) ends the child, the parent saves the mutant (--save DIR, with the
  * child's report as .log), prints the report's summary line and top frames, and resumes after
@@ -62,6 +64,7 @@ typedef struct {
   uint8_t must_fail; /* 1: accepting it is a violation */
   uint8_t equiv;     /* 1: accepted -> outputs must equal the original's */
   uint32_t a, b, c, v;
+  uint32_t pos; /* index among the mutants of its class */
 } mutant;
 
 typedef struct {
@@ -73,6 +76,7 @@ typedef struct {
   volatile uint32_t next; /* first mutant the child has not finished */
   volatile uint32_t cur;  /* mutant the child is running */
   klass_stats k[N_KLASS];
+  unsigned long invoked_blob[N_KLASS]; /* invokes of the current blob, per class */
 } shared_state;
 
 static shared_state *g_sh;
@@ -96,6 +100,9 @@ static void *xalloc(size_t n) {
 /* ---------------------------------------------------------------- the plan */
 static mutant *g_plan;
 static uint32_t g_n_plan, g_cap_plan;
+static uint32_t g_class_total[N_KLASS]; /* mutants of each class in the plan */
+static uint32_t g_max_invokes;          /* per blob and class, spread over the class; 0: all */
+static unsigned long *g_invoked_blob; /* invokes of this blob so far, per class (shared) */
 
 static void plan(uint8_t klass, uint32_t a, uint32_t b, uint32_t c, uint32_t v, int must_fail,
                  int equiv) {
@@ -106,6 +113,7 @@ static void plan(uint8_t klass, uint32_t a, uint32_t b, uint32_t c, uint32_t v, 
     if (!g_plan) exit(2);
   }
   m = &g_plan[g_n_plan++];
+  m->pos = g_class_total[klass]++;
   m->klass = klass;
   m->a = a;
   m->b = b;
@@ -145,6 +153,7 @@ static void build_plan(void) {
   uint32_t vals[BM_MAX_VALUES], k, i, o, j, t, d;
   bm_field f;
   g_n_plan = 0;
+  memset(g_class_total, 0, sizeof g_class_total);
   for (k = 0; k < nf; ++k) {
     size_t nv;
     if (bm_field_at(&g_lay, g_orig, k, &f) != 0) break;
@@ -296,6 +305,14 @@ static size_t run(pyrt_model *m, uint8_t **out) {
   return n;
 }
 
+/* With --max-invokes N, the budget of a class grows evenly along its mutants: an accepted
+ * mutant at position p is invoked while fewer than N * (p + 1) / total were. */
+static int invoke_due(const mutant *mu) {
+  if (!g_max_invokes) return 1;
+  return (uint64_t)g_invoked_blob[mu->klass] * g_class_total[mu->klass] <
+         (uint64_t)g_max_invokes * (mu->pos + 1u);
+}
+
 static void run_mutant(uint32_t idx, uint8_t *buf) {
   const mutant *mu = &g_plan[idx];
   klass_stats *k = &g_sh->k[mu->klass];
@@ -305,10 +322,11 @@ static void run_mutant(uint32_t idx, uint8_t *buf) {
   k->n++;
   load(&L, buf, len);
   k->status[(unsigned)L.st < N_STATUS ? (unsigned)L.st : N_STATUS]++;
-  if (L.st == PYRT_OK) {
+  if (L.st == PYRT_OK && invoke_due(mu)) {
     uint8_t *out = NULL;
     size_t n;
     k->invoked++;
+    g_invoked_blob[mu->klass]++;
     n = run(L.m, &out);
     if (mu->must_fail || n == (size_t)-1 ||
         (mu->equiv && (n != g_ref_len || memcmp(out, g_ref_out, n) != 0))) {
@@ -478,6 +496,7 @@ static int campaign_blob(const char *path, uint32_t timeout) {
   g_ref_len = run(L.m, &g_ref_out);
   unload(&L);
   build_plan();
+  memset(g_sh->invoked_blob, 0, sizeof g_sh->invoked_blob);
   memcpy(before, g_sh->k, sizeof before);
   run_plan(timeout);
   report(g_name, before);
@@ -496,15 +515,18 @@ int main(int argc, char **argv) {
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (g_sh == MAP_FAILED) return 2;
   memset(g_sh, 0, sizeof *g_sh);
+  g_invoked_blob = g_sh->invoked_blob;
   for (i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--save") && i + 1 < argc) {
       g_save_dir = argv[++i];
     } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
       timeout = (uint32_t)strtoul(argv[++i], NULL, 0);
+    } else if (!strcmp(argv[i], "--max-invokes") && i + 1 < argc) {
+      g_max_invokes = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (!strcmp(argv[i], "--max-rss-mb") && i + 1 < argc) {
       max_rss_mb = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (argv[i][0] == '-') {
-      fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-rss-mb N] BLOB...\n", argv[0]);
+      fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...\n", argv[0]);
       return 2;
     } else {
       if (campaign_blob(argv[i], timeout) != 0) return 2;
@@ -512,7 +534,7 @@ int main(int argc, char **argv) {
     }
   }
   if (!nblobs) {
-    fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-rss-mb N] BLOB...\n", argv[0]);
+    fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...\n", argv[0]);
     return 2;
   }
   for (c = 0; c < N_KLASS; ++c) {
