@@ -117,11 +117,13 @@ def test_structured_campaign(blob_check: Path, tmp_path: Path,
     findings = tmp_path / "findings"
     findings.mkdir()
     campaign = blob_check.parent / "mutate_campaign"
-    # every mutant is loaded; invokes (0.3-0.5 s each for ic_resnet8 and vww_mobilenet under the
-    # sanitizers) are capped per blob and class unless PYRT_CAMPAIGN_MAX_INVOKES=0 (all)
+    # invokes (0.3-0.5 s each for ic_resnet8 and vww_mobilenet under the sanitizers) are capped
+    # per blob and class unless PYRT_CAMPAIGN_MAX_INVOKES=0 (all); after 10 crashes in a blob's
+    # class (a sanitizer report costs a child and a symbolized stack) its other mutants are
+    # skipped
     max_invokes = os.environ.get("PYRT_CAMPAIGN_MAX_INVOKES", "40")
     r = subprocess.run([str(campaign), "--save", str(findings), "--max-rss-mb", "1024",
-                        "--max-invokes", max_invokes, *map(str, paths)],
+                        "--max-invokes", max_invokes, "--max-crashes", "10", *map(str, paths)],
                        capture_output=True, text=True, timeout=3600)
     total = re.search(r"^campaign: mutants=(\d+) .* hangs=(\d+) peak_rss_mb=(\d+)$", r.stdout, re.M)
     assert total, (r.stdout[-3000:], r.stderr[-3000:])

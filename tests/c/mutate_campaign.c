@@ -2,7 +2,8 @@
  * mutate_campaign: structure-aware mutation campaign against the C engine under
  * AddressSanitizer + UBSan (built by tests/c/Makefile).
  *
- *   mutate_campaign [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...
+ *   mutate_campaign [--save DIR] [--timeout S] [--max-invokes N] [--max-crashes N]
+ *                   [--max-rss-mb N] BLOB...
  *
  * For every blob, mutants are made from the structured fields of tests/c/blobmut.c, the CRC
  * fixed up (except for the CRC field itself):
@@ -23,7 +24,8 @@
  * Each mutant is loaded with buffers of exactly its length, its arena and state sizes (16-byte
  * aligned, malloc'd: ASan sees any access past them) and invoked when accepted (with
  * --max-invokes N, at most N accepted mutants per blob and class are invoked, spread evenly
- * over the class; the others are only loaded). The mutants run
+ * over the class; the others are only loaded; with --max-crashes N, after N crashes or hangs
+ * in a blob's class its remaining mutants are skipped and counted as such). The mutants run
  * in a child process; a sanitizer report, a crash or a mutant running longer than --timeout
  * seconds (default 10) ends the child, the parent saves the mutant (--save DIR, with the
  * child's report as .log), prints the report's summary line and top frames, and resumes after
@@ -68,7 +70,7 @@ typedef struct {
 } mutant;
 
 typedef struct {
-  unsigned long n, status[N_STATUS + 1], invoked, violations, crashes, hangs;
+  unsigned long n, status[N_STATUS + 1], invoked, violations, crashes, hangs, skipped;
 } klass_stats;
 
 /* Shared between the parent and the child running the mutants. */
@@ -77,6 +79,7 @@ typedef struct {
   volatile uint32_t cur;  /* mutant the child is running */
   klass_stats k[N_KLASS];
   unsigned long invoked_blob[N_KLASS]; /* invokes of the current blob, per class */
+  unsigned long crashed_blob[N_KLASS]; /* crashes and hangs of the current blob, per class */
 } shared_state;
 
 static shared_state *g_sh;
@@ -102,6 +105,7 @@ static mutant *g_plan;
 static uint32_t g_n_plan, g_cap_plan;
 static uint32_t g_class_total[N_KLASS]; /* mutants of each class in the plan */
 static uint32_t g_max_invokes;          /* per blob and class, spread over the class; 0: all */
+static uint32_t g_max_crashes;          /* per blob and class, then its other mutants skipped */
 static unsigned long *g_invoked_blob; /* invokes of this blob so far, per class (shared) */
 
 static void plan(uint8_t klass, uint32_t a, uint32_t b, uint32_t c, uint32_t v, int must_fail,
@@ -347,7 +351,13 @@ static void child(uint32_t timeout) {
   uint32_t i;
   signal(SIGALRM, SIG_DFL);
   for (i = g_sh->next; i < g_n_plan; ++i) {
+    const uint8_t c = g_plan[i].klass;
     g_sh->cur = i;
+    if (g_max_crashes && g_sh->crashed_blob[c] >= g_max_crashes) {
+      g_sh->k[c].skipped++;
+      g_sh->next = i + 1;
+      continue;
+    }
     alarm(timeout);
     run_mutant(i, buf);
     g_sh->next = i + 1;
@@ -451,6 +461,7 @@ static void run_plan(uint32_t timeout) {
     echo_violations(log_path);
     if (WIFEXITED(wst) && WEXITSTATUS(wst) == 0) break;
     record_crash(g_sh->cur, WIFSIGNALED(wst) && WTERMSIG(wst) == SIGALRM, log_path);
+    g_sh->crashed_blob[g_plan[g_sh->cur].klass]++;
     g_sh->next = g_sh->cur + 1;
   }
   remove(log_path);
@@ -472,8 +483,9 @@ static void report(const char *name, const klass_stats *before) {
       if (k->status[s] != b->status[s])
         printf(" %s=%lu", s < N_STATUS ? pyrt_status_name((pyrt_status)s) : "OTHER",
                k->status[s] - b->status[s]);
-    printf(" invoked=%lu violations=%lu crashes=%lu hangs=%lu\n", k->invoked - b->invoked,
-           k->violations - b->violations, k->crashes - b->crashes, k->hangs - b->hangs);
+    printf(" invoked=%lu skipped=%lu violations=%lu crashes=%lu hangs=%lu\n",
+           k->invoked - b->invoked, k->skipped - b->skipped, k->violations - b->violations,
+           k->crashes - b->crashes, k->hangs - b->hangs);
   }
   fflush(stdout);
 }
@@ -497,6 +509,7 @@ static int campaign_blob(const char *path, uint32_t timeout) {
   unload(&L);
   build_plan();
   memset(g_sh->invoked_blob, 0, sizeof g_sh->invoked_blob);
+  memset(g_sh->crashed_blob, 0, sizeof g_sh->crashed_blob);
   memcpy(before, g_sh->k, sizeof before);
   run_plan(timeout);
   report(g_name, before);
@@ -523,10 +536,12 @@ int main(int argc, char **argv) {
       timeout = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (!strcmp(argv[i], "--max-invokes") && i + 1 < argc) {
       g_max_invokes = (uint32_t)strtoul(argv[++i], NULL, 0);
+    } else if (!strcmp(argv[i], "--max-crashes") && i + 1 < argc) {
+      g_max_crashes = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (!strcmp(argv[i], "--max-rss-mb") && i + 1 < argc) {
       max_rss_mb = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (argv[i][0] == '-') {
-      fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...\n", argv[0]);
+      fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-crashes N] [--max-rss-mb N] BLOB...\n", argv[0]);
       return 2;
     } else {
       if (campaign_blob(argv[i], timeout) != 0) return 2;
@@ -534,7 +549,7 @@ int main(int argc, char **argv) {
     }
   }
   if (!nblobs) {
-    fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-rss-mb N] BLOB...\n", argv[0]);
+    fprintf(stderr, "usage: %s [--save DIR] [--timeout S] [--max-invokes N] [--max-crashes N] [--max-rss-mb N] BLOB...\n", argv[0]);
     return 2;
   }
   for (c = 0; c < N_KLASS; ++c) {
