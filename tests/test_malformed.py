@@ -94,10 +94,6 @@ def test_kernels_clean_under_sanitizers(blob_check: Path, tmp_path: Path,
 
 
 CAMPAIGN_BLOBS = FAST + SLOW + ("sww_ref_model",)
-INT16_INDEX_BUG = (
-    "known engine bug, fix in progress: operator tensor indices >= 0x8000 pass pyrt_init's "
-    "unsigned range check when a blob has more than 32,768 tensors, then are read as negative "
-    "int16 indices (reads before the tensor table; an optional input silently dropped)")
 
 
 def test_structured_campaign(blob_check: Path, tmp_path: Path,
@@ -137,8 +133,5 @@ def test_structured_campaign(blob_check: Path, tmp_path: Path,
             bad[f"{m.group(1)} {m.group(2)}"] = sum(map(int, m.group(3, 4, 5)))
     report = "\n".join(l for l in r.stdout.splitlines() if l.startswith("distinct crash"))
     report += "\n" + "\n".join(r.stderr.splitlines()[:40])
-    unknown = {k: n for k, n in bad.items() if not k.endswith(" grow")}
-    assert not unknown, f"{unknown}\n{report}"
-    if bad:  # only the tensor-table growth class: the known int16-index bug
-        pytest.xfail(f"{INT16_INDEX_BUG}: {bad}\n{report}")
+    assert not bad, f"{bad}\n{report}"
     assert r.returncode == 0, (r.stdout[-3000:], r.stderr[-3000:])

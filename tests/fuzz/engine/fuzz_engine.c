@@ -131,25 +131,6 @@ static void run_model(pyrt_model *m, const pyrt_info *info, const uint8_t *arena
   check_io(m, 1, info->n_outputs, arena, arena_len, 0);
 }
 
-/* PYRT_FUZZ_SKIP_INT16_INDEX=1 in the environment: leave out inputs that reach the known bug
- * "operator tensor index >= 0x8000 read as int16" (regressions/int16-index-*.blob), so that a
- * long run on an engine without the fix explores past it instead of crashing on it. */
-static int skip_int16_index(const uint8_t *b, size_t size) {
-  static int enabled = -1;
-  uint32_t o, j;
-  if (enabled < 0) {
-    const char *e = getenv("PYRT_FUZZ_SKIP_INT16_INDEX");
-    enabled = e && e[0] == '1';
-  }
-  if (!enabled || bm_parse(b, size, &g_lay) != 0 || g_lay.n_tensors <= 0x8000u) return 0;
-  for (o = 0; o < g_lay.n_oprecs; ++o)
-    for (j = 0; j < bm_op_nidx(&g_lay, b, o); ++j) {
-      const uint32_t t = bm_op_tidx(&g_lay, b, o, j);
-      if (t >= 0x8000u && t < g_lay.n_tensors) return 1;
-    }
-  return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pyrt_info info;
   pyrt_diag diag;
@@ -161,10 +142,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   blob = exact_alloc(size);
   if (size) memcpy(blob, data, size);
   if (size >= 32 && (blob[12] & 0x1Fu) != 0x1Fu) bm_fix_crc(blob, size);
-  if (skip_int16_index(blob, size)) {
-    free(blob);
-    return -1;
-  }
   qst = pyrt_query(blob, size, &info);
   arena_len = info.arena_bytes;
   state_len = info.state_bytes ? info.state_bytes : 64u;
