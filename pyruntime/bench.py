@@ -281,8 +281,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    blob = Path(args.blob).read_bytes()
-    inputs = [np.load(p) for p in args.input] if args.input else None
+    from .cli import load_npy, read_file
+    blob = read_file(args.blob, "blob")
+    inputs = [load_npy(p) for p in args.input] if args.input else None
     cache = args.cache_dir / "firmware" if args.cache_dir else None
     try:
         res = bench(blob, args.target, inputs=inputs, opt=args.opt, ops=args.ops,
@@ -448,9 +449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--cache-dir", type=Path, default=None)
     args, rest = p.parse_known_args(argv)
     if not args.markdown:
+        from .cli import run_command
         sub = argparse.ArgumentParser(prog="python -m pyruntime.bench")
         add_arguments(sub)
-        return run_cli(sub.parse_args(rest))
+        return run_command(run_cli, sub.parse_args(rest), "pyruntime bench")
     from .targets import source_root
     models = args.models_dir or source_root().parent / "shared" / "models" / "mlperf_tiny"
     text = markdown(models, args.blob_dir, args.cache_dir, stderr_progress)
