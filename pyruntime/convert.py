@@ -112,9 +112,10 @@ def _check_io(graph: Graph) -> None:
             if len(t.shape) > 6 or any(d < 1 or d > 0xFFFF for d in t.shape):
                 raise ConversionError(f"model {role} {_tname(t)} has unsupported shape "
                                       f"{list(t.shape)}")
-    for i in graph.inputs:
-        if graph.tensors[i].is_const:
-            raise ConversionError(f"model input {_tname(graph.tensors[i])} is a constant")
+    for role, idx in (("input", graph.inputs), ("output", graph.outputs)):
+        for i in idx:
+            if graph.tensors[i].is_const:  # the engine's I/O tensors live in the arena
+                raise ConversionError(f"model {role} {_tname(graph.tensors[i])} is a constant")
 
 
 def _check_quantization(t: Tensor) -> None:

@@ -180,10 +180,12 @@ def test_engine_gate_names_the_source_operator(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize("path", sorted(CASES.glob("*.tflite")), ids=lambda p: p.stem)
 def test_campaign_tflite_reproducers(path: Path) -> None:
     """Mutants on which the converter used to raise IndexError, OverflowError, ValueError,
-    ZeroDivisionError, struct.error, or produce a blob the engine refused."""
+    ZeroDivisionError, struct.error, or produce a blob the engine refused; and mutants only the
+    engine gate caught (*_engine_gate): the converter's own checks refuse them all first."""
     with pytest.raises(ConversionError) as info:
         convert(path.read_bytes())
     assert not info.value.internal, info.value
+    assert info.value.engine_status is None, info.value
 
 
 # ---- blob reader, inspect, Engine ----------------------------------------------------------
