@@ -18,13 +18,13 @@ import atheris
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-with atheris.instrument_imports(include=["pyruntime"]):
-    from pyruntime.blob import read_blob
-    from pyruntime.errors import BlobFormatError, EngineError, ResourceLimitError
-    from pyruntime.inspect_blob import describe
-    from pyruntime.runtime import Engine
+# imported first, instrumented in __main__ (tools/fuzz_instrument.py)
+from pyruntime.blob import read_blob
+from pyruntime.errors import BlobFormatError, EngineError, ResourceLimitError
+from pyruntime.inspect_blob import describe
+from pyruntime.runtime import Engine
 
-import mutate_campaign  # noqa: E402 - after the instrumented imports
+import mutate_campaign  # noqa: E402
 
 
 def TestOneInput(data: bytes) -> None:
@@ -60,8 +60,7 @@ def CustomMutator(data: bytes, max_size: int, seed: int) -> bytes:
 
 
 if __name__ == "__main__":
-    # The editable install loads pyruntime through a custom finder, which instrument_imports
-    # cannot always hook: instrument every loaded function (pyruntime's among them) as well.
-    atheris.instrument_all()
+    from fuzz_instrument import instrument_packages
+    instrument_packages(["pyruntime"])
     atheris.Setup(sys.argv, TestOneInput, custom_mutator=CustomMutator)
     atheris.Fuzz()

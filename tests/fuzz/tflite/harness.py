@@ -16,14 +16,13 @@ import atheris
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-with atheris.instrument_imports(include=["pyruntime", "tflite"]):
-    import numpy as np
+# imported first, instrumented in __main__ (tools/fuzz_instrument.py)
+import numpy as np
+from pyruntime.convert import convert
+from pyruntime.errors import ConversionError
+from pyruntime.runtime import Engine
 
-    from pyruntime.convert import convert
-    from pyruntime.errors import ConversionError
-    from pyruntime.runtime import Engine
-
-import mutate_campaign  # noqa: E402 - after the instrumented imports
+import mutate_campaign  # noqa: E402
 
 
 def TestOneInput(data: bytes) -> None:
@@ -52,8 +51,7 @@ def CustomMutator(data: bytes, max_size: int, seed: int) -> bytes:
 
 
 if __name__ == "__main__":
-    # The editable install loads pyruntime through a custom finder, which instrument_imports
-    # cannot always hook: instrument every loaded function (pyruntime's among them) as well.
-    atheris.instrument_all()
+    from fuzz_instrument import instrument_packages
+    instrument_packages(["pyruntime", "tflite"])
     atheris.Setup(sys.argv, TestOneInput, custom_mutator=CustomMutator)
     atheris.Fuzz()
