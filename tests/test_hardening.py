@@ -111,6 +111,15 @@ def test_model_without_operators_refused() -> None:
     refused(fc_model(no_ops=True), "no operators")
 
 
+def test_activation_bound_overflow_refused() -> None:
+    """Found by the tflite fuzzer: RELU6 with a tiny (normal) output scale made 6 / scale
+    overflow float32 and the converter raised OverflowError."""
+    from pyruntime import quant
+    with pytest.raises(ValueError, match="does not fit int32"):
+        quant.activation_range("RELU6", 1.2e-38, 0)
+    assert quant.activation_range("RELU6", 0.05, -128) == (-128, -8)
+
+
 def test_huge_dims_refused_by_the_tensor_limit() -> None:
     # a few hundred bytes asking for a 2 GiB tensor (and arena)
     model = softmax_model([1, 32768, 32768, 2])

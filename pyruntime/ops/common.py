@@ -79,7 +79,10 @@ class Ctx:
 
     def activation(self, out: Tensor) -> tuple[int, int]:
         act = self.option("fused_activation_function", ACTIVATIONS)
-        return quant.activation_range(act, out.scale, out.zero_point)
+        try:
+            return quant.activation_range(act, out.scale, out.zero_point)
+        except ValueError as exc:
+            raise self.fail(f"output '{out.name}': {exc}") from exc
 
 
 def out_size(padding: str, size: int, filt: int, stride: int, dilation: int) -> int:
