@@ -9,7 +9,7 @@ from .errors import BlobFormatError
 from .ir import TYPE_NAMES
 
 MAGIC = b"PYRT"
-FORMAT_MAJOR = 1
+FORMAT_MAJOR = 2
 FORMAT_MINOR = 0
 HEADER = struct.Struct("<4sHHIIIIHHBBH")  # 32 bytes
 SECTION = struct.Struct("<III")
@@ -76,7 +76,8 @@ def _op_bytes(op: OpRecord) -> bytes:
     idx = op.inputs + op.outputs
     head = OP_HEAD.pack(op.code, op.version, len(op.inputs), len(op.outputs), 0, len(op.params),
                         op.scratch_offset, op.scratch_bytes)
-    return head + _pad4(struct.pack(f"<{len(idx)}h", *idx)) + struct.pack(f"<{len(op.params)}i",
+    idx = [NO_TENSOR if i == -1 else i for i in idx]
+    return head + _pad4(struct.pack(f"<{len(idx)}H", *idx)) + struct.pack(f"<{len(op.params)}i",
                                                                           *op.params)
 
 
@@ -120,6 +121,7 @@ def write_blob(blob: Blob, keep_names: bool = False) -> bytes:
 
 MAX_SECTIONS = 16
 MAX_DIMS = 6
+NO_TENSOR = 0xFFFF  # an absent optional operator input
 
 
 def _fail(msg: str) -> BlobFormatError:
@@ -246,17 +248,19 @@ def read_blob(data: bytes, check_crc: bool = True) -> Blob:
             raise _fail(f"{where}: runs past the OPS section")
         if nout < 1:
             raise _fail(f"{where}: no outputs")
-        idx = list(struct.unpack_from(f"<{nin + nout}h", data, pos + OP_HEAD.size))
-        for j, t in enumerate(idx):
-            if t == -1 and j < nin:
+        # u16 indices (format 2), 0xFFFF an absent optional input: kept as -1 in OpRecord
+        idx = [-1 if u == NO_TENSOR else u
+               for u in struct.unpack_from(f"<{nin + nout}H", data, pos + OP_HEAD.size)]
+        for j, ti in enumerate(idx):
+            if ti == -1 and j < nin:
                 continue  # absent optional input
-            if not 0 <= t < n_t:
-                raise _fail(f"{where}: tensor index {t} out of range (0..{n_t - 1})")
-            if j >= nin and tensors[t].storage != STORAGE_ARENA:
-                raise _fail(f"{where}: output tensor {t} is a constant")
-        if s_bytes and s_off + s_bytes > arena:
+            if not 0 <= ti < n_t:
+                raise _fail(f"{where}: tensor index {ti & 0xFFFF} out of range (0..{n_t - 1})")
+            if j >= nin and tensors[ti].storage != STORAGE_ARENA:
+                raise _fail(f"{where}: output tensor {ti} is a constant")
+        if s_bytes and (s_off + s_bytes > arena or s_off % 16):
             raise _fail(f"{where}: scratch [{s_off}, {s_off + s_bytes}) outside the arena "
-                        f"({arena} bytes)")
+                        f"({arena} bytes) or not 16-byte aligned")
         params = list(struct.unpack_from(f"<{npar}i", data, pos + OP_HEAD.size + idx_len))
         ops.append(OpRecord(code, idx[:nin], idx[nin:], params, s_off, s_bytes, version))
         pos += OP_HEAD.size + idx_len + 4 * npar

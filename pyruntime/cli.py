@@ -68,7 +68,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .convert import convert, write_output
 
     raw = read_file(args.model, "model (.tflite)")
-    conv = convert(raw, keep_names=args.keep_names, max_arena_bytes=args.max_arena)
+    conv = convert(raw, keep_names=args.keep_names, target=args.target,
+                   max_arena_bytes=args.max_arena)
     conv.source_name = Path(args.model).name
     out = Path(args.output) if args.output else Path(args.model).with_suffix(".blob")
     if out.is_dir():
@@ -279,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--keep-names", action="store_true", help="keep tensor names in the blob")
     c.add_argument("--max-arena", type=byte_size, default=None, metavar="BYTES",
                    help="refuse a model whose arena is larger (default 64MiB; e.g. 512K, 2MiB)")
+    c.add_argument("--target", "-t", default=None,
+                   help="plan kernel scratch for one target's engine build (cortex-m4, cortex-m3, "
+                        "...): the exact arena there; default: every target (portable blob)")
     c.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     c.set_defaults(func=cmd_convert)
 

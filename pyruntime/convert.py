@@ -15,6 +15,7 @@ from . import blob as fmt
 from .constpool import ConstPool
 from .errors import BlobFormatError, ConversionError, EngineError
 from .ir import DTYPES, Graph, Tensor
+from .kernels import plan_sets, scratch_bytes
 from .ops import LoweredOp, lower
 from .passes import alias_reshapes, fold_constant_reshapes
 from .planner import Buffer, lower_bound, plan
@@ -29,7 +30,7 @@ ARENA_ALIGNMENT = 16
 DEFAULT_MAX_ARENA_BYTES = 64 << 20
 DEFAULT_MAX_TENSOR_BYTES = 64 << 20
 DEFAULT_MAX_CONSTANT_BYTES = 256 << 20
-MAX_BLOB_TENSORS = 0x7FFF  # operator records hold tensor indices as int16 (-1 = absent)
+MAX_BLOB_TENSORS = 0xFFFF  # u16 count; operator records index 0..0xFFFE (0xFFFF: absent)
 _INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767)}
 _INT32 = (-(1 << 31), (1 << 31) - 1)
 _F32_TINY = float(np.finfo(np.float32).tiny)
@@ -181,10 +182,14 @@ def _lower_all(graph: Graph, pool: ConstPool) -> list[LoweredOp]:
 
 
 def convert(model: str | Path | bytes, *, keep_names: bool = False,
-            alignment: int = ARENA_ALIGNMENT, max_arena_bytes: int | None = None,
-            max_tensor_bytes: int | None = None, max_constant_bytes: int | None = None,
-            engine_check: bool = True) -> Conversion:
+            alignment: int = ARENA_ALIGNMENT, target: str | None = None,
+            max_arena_bytes: int | None = None, max_tensor_bytes: int | None = None,
+            max_constant_bytes: int | None = None, engine_check: bool = True) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
+
+    `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
+    engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
+    the blob runs on every target (pyruntime.kernels).
 
     Every failure is a ConversionError (ModelReadError, a subclass, for unreadable files) naming
     the operator (index, name) or the tensor and the reason; OSError when the file cannot be
@@ -200,7 +205,7 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
         DEFAULT_MAX_TENSOR_BYTES if max_tensor_bytes is None else int(max_tensor_bytes),
         DEFAULT_MAX_CONSTANT_BYTES if max_constant_bytes is None else int(max_constant_bytes))
     try:
-        return _convert(raw, name, keep_names, alignment, limits, engine_check)
+        return _convert(raw, name, keep_names, alignment, limits, engine_check, target)
     except (ConversionError, MemoryError, RecursionError):
         raise
     except BlobFormatError as exc:
@@ -228,7 +233,7 @@ def write_output(data: bytes, path: str | Path) -> None:
 
 
 def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
-             engine_check: bool) -> Conversion:
+             engine_check: bool, target: str | None) -> Conversion:
     graph = read_tflite(raw)
     _check_io(graph)
     _check_tensors(graph, limits)
@@ -236,6 +241,12 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     aliases = alias_reshapes(graph)
     pool = ConstPool()
     lowered = _lower_all(graph, pool)
+    try:
+        sets = plan_sets(target)
+    except ValueError as exc:
+        raise ConversionError(str(exc)) from exc
+    for op in lowered:
+        op.scratch_bytes = scratch_bytes(op, graph, sets)
 
     # Tensors the blob keeps, in source order.
     used: set[int] = set(graph.inputs) | set(graph.outputs) | set(aliases.values())

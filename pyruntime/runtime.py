@@ -71,6 +71,8 @@ STATUS_MEANINGS: dict[int, str] = {
     17: "state buffer smaller than the engine needs",
     18: "model not (successfully) initialised",
     19: "input/output/operator index out of range",
+    20: "an operator's planned scratch is smaller than this engine build's kernels need "
+        "(convert the model for this target: convert --target)",
 }
 
 _DTYPES: dict[int, np.dtype[Any]] = {

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from pyruntime.targets import engine_sources
 from conftest import REPO_ROOT, skip_or_fail
 
 KWS_OPS = ["AVERAGE_POOL_2D", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "SOFTMAX"]
@@ -94,7 +95,7 @@ def fc_only_engine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("fc_only")
     (d / "main.c").write_text(HOST_MAIN)
     src = REPO_ROOT / "runtime_c" / "src"
-    sources = sorted(str(p) for p in (*src.glob("*.c"), *(src / "kernels").glob("*.c")))
+    sources = [str(p) for p in engine_sources(REPO_ROOT)]
     exe = d / "fc_only"
     subprocess.run(["gcc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror",
                     "-DPYRT_OPS_SELECTED", "-DPYRT_WITH_FULLY_CONNECTED",

@@ -87,7 +87,7 @@ def build_blob(
     outputs: Sequence[int],
     arena_bytes: int,
     const: bytes = bytes(16),
-    major: int = 1,
+    major: int = 2,
 ) -> Built:
     records = [op.record() for op in ops]
     io = _pad(struct.pack(f"<{len(inputs) + len(outputs)}H", *inputs, *outputs), 4)
@@ -220,7 +220,7 @@ def test_several_engines_coexist() -> None:
 # --- status names and error mapping -------------------------------------------------------
 def test_every_status_has_its_c_name_and_a_meaning() -> None:
     elements = ffi.typeof("pyrt_status").elements
-    assert len(elements) == 20
+    assert len(elements) == 21
     for code, name in elements.items():
         assert status_name(code) == name
         assert code in STATUS_MEANINGS
@@ -242,7 +242,7 @@ def test_bad_magic() -> None:
 
 
 def test_unsupported_major_version() -> None:
-    _load_error(reshape_model(major=2).blob, "PYRT_E_VERSION")
+    _load_error(reshape_model(major=3).blob, "PYRT_E_VERSION")
 
 
 def test_truncated_blob() -> None:

@@ -341,11 +341,10 @@ def inflate_tensors(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
     op = rng.choice(b.ops)
     slot = rng.randrange(len(op.inputs) + len(op.outputs))
     index = rng.randint(0x8000, n - 1)
-    signed = index - 0x10000  # the int16 the record holds
     if slot < len(op.inputs):
-        op.inputs[slot] = signed
+        op.inputs[slot] = index
     else:
-        op.outputs[slot - len(op.inputs)] = signed
+        op.outputs[slot - len(op.inputs)] = index
     return fmt.write_blob(b), [f"inflate_tensors n_tensors={n}, op index {index}"]
 
 

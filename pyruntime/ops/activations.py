@@ -12,7 +12,7 @@ from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor
 from . import fixedpoint as fp
-from .common import Ctx, LoweredOp, OpDef, check_broadcast
+from .common import Layout, Ctx, LoweredOp, OpDef, check_broadcast
 from .elementwise import check_zero_points, multiplier
 
 _F32 = np.float32
@@ -237,30 +237,37 @@ _SIG16 = (("int16: input_multiplier", "layout 2 (int16) replaces lut_offset: x *
 
 DEFS = [
     OpDef("RELU", 19, (1, 2, 3), "int8", _IO, "y int8 (any scale and zero point)", _LUT,
-          lower_relu, "Table of TFLM's requantize-and-clamp."),
+          lower_relu, "Table of TFLM's requantize-and-clamp.",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"),)),
     OpDef("RELU6", 21, (1, 2, 3), "int8", _IO, "y int8", _LUT, lower_relu6,
           "As TFLM: clamps the input to [its zero point, 6 in its scale]; the output's "
-          "quantization is not used (TFLite gives it the input's)."),
+          "quantization is not used (TFLite gives it the input's).",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"),)),
     OpDef("LEAKY_RELU", 98, (1, 2), "int8", _IO, "y int8", _LUT, lower_leaky_relu,
-          "Any alpha, negative included."),
+          "Any alpha, negative included.",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"),)),
     OpDef("HARD_SWISH", 117, (1,), "int8", _IO, "y int8", _LUT, lower_hard_swish,
           "Table of TFLM's int16 fixed-point hard-swish; refused when input scale / (128 * "
-          "output scale) >= 1 (TFLM requires it)."),
+          "output scale) >= 1 (TFLM requires it).",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"),)),
     OpDef("LOGISTIC", 14, (1, 2, 3), "int8, int16", "x int8, or int16 (zero point 0)",
           "y int8 (scale 1/256, zero point -128), int16 (scale 1/32768, zero point 0)",
           _LUT + _SIG16, lower_logistic,
           "int8 (layout 1): table of TFLM's gemmlowp fixed-point logistic. int16 (layout 2): "
-          "TFLM's interpolated 256-entry sigmoid table, generated offline."),
+          "TFLM's interpolated 256-entry sigmoid table, generated offline.",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"), Layout(2, ("input_multiplier", "input_shift", "table_offset"), "pyrt_check_sig16", "pyrt_eval_logistic16", inplace="exact"))),
     OpDef("TANH", 28, (1, 2, 3), "int8, int16", "x int8, or int16 (zero point 0)",
           "y int8 (scale 1/128, zero point 0), int16 (scale 1/32768, zero point 0)",
           _LUT + _SIG16, lower_tanh,
           "int8 (layout 1): table of TFLM's gemmlowp fixed-point tanh. int16 (layout 2): "
-          "tanh(x) = 2 sigmoid(2x) - 1 on TFLM's sigmoid table."),
+          "tanh(x) = 2 sigmoid(2x) - 1 on TFLM's sigmoid table.",
+          layouts=(Layout(1, ("lut_offset",), "pyrt_check_lut8", "pyrt_eval_lut8", inplace="exact"), Layout(2, ("input_multiplier", "input_shift", "table_offset"), "pyrt_check_sig16", "pyrt_eval_tanh16", inplace="exact"))),
     OpDef("PRELU", 54, (1,), "int8, int16 (zero point 0) input; int8 alpha",
           "x int8 or int16, alpha int8 (broadcast right-aligned to y, rank <= 6)",
           "y (type of x)",
           (("input_offset", "-x zero point"), ("alpha_offset", "-alpha zero point"),
            ("output_offset", "y zero point"), ("mult1", "x scale / y scale (x >= 0)"),
            ("shift1", "its shift"), ("mult2", "x scale * alpha scale / y scale (x < 0)"),
-           ("shift2", "its shift")), lower_prelu),
+           ("shift2", "its shift")), lower_prelu,
+          layouts=(Layout(1, ("input_offset", "alpha_offset", "output_offset", "mult1", "shift1", "mult2", "shift2"), "pyrt_check_prelu", "pyrt_eval_prelu", inputs=(2, 2), inplace="exact"),)),
 ]

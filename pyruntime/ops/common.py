@@ -181,10 +181,45 @@ def requant(c: Ctx, pool: ConstPool, x: Tensor, w: Tensor, y: Tensor, channels: 
     return pool.add_requant(mults, shifts)
 
 
+def kbias(graph: Graph, pool: ConstPool, w: Tensor, bias_idx: int, input_offset: int,
+          channel_axis: int) -> int:
+    """CONST offset of an int8 layer's i32[C_out] kbias: bias + input_offset * (sum of the
+    channel's weights), wrapping as int32. Fast kernels fold the input offset in through it
+    (runtime_c/src/kernels/kernels.h); pyrt_init verifies every entry."""
+    assert w.data is not None
+    wd = np.moveaxis(w.data.astype(np.int64), channel_axis, 0)
+    sums = wd.reshape(wd.shape[0], -1).sum(axis=1)
+    total = sums * int(input_offset)
+    if bias_idx >= 0:
+        b = graph.tensors[bias_idx].data
+        assert b is not None
+        total = total + b.astype(np.int64).reshape(-1)
+    wrapped = ((total + (1 << 31)) % (1 << 32)) - (1 << 31)
+    return pool.add(np.ascontiguousarray(wrapped, dtype="<i4"), 4)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One parameter layout of an operator as the engine reads it (the record's `version`).
+
+    `python -m pyruntime.codegen` generates the C operator table (runtime_c/src/op_table.c), the
+    parameter word index names (runtime_c/src/op_params.h), the adapter declarations and the
+    CMake operator list from these records: the C side has no hand-kept copy."""
+
+    version: int
+    words: tuple[str, ...] | None  # parameter word names, in order; None: any count
+    check: str  # C check function of the adapter (runtime_c/src/ops/), run by pyrt_init
+    eval: str  # C eval function of the adapter, run by pyrt_invoke
+    inputs: tuple[int, int] = (1, 1)  # engine inputs: minimum (later ones optional), maximum
+    outputs: int = 1  # output count; 0: any number (1..255), checked by the check function
+    inplace: str = "none"  # output may overlap an input: "none" | "exact" (same bytes) | "any"
+    head: tuple[str, ...] = ()  # words None: names of the fixed first words (then any count)
+
+
 @dataclass(frozen=True)
 class OpDef:
     """One supported operator: the single source of truth for the converter's checks,
-    `pyruntime ops` and docs/operators.md (the C side mirrors it in runtime_c/src/op_table.c)."""
+    `pyruntime ops`, docs/operators.md and the C operator table (`layouts`, pyruntime.codegen)."""
 
     name: str
     code: int  # TFLite BuiltinOperator number, also the engine's operator code
@@ -195,6 +230,7 @@ class OpDef:
     params: tuple[tuple[str, str], ...]  # engine parameter words: (name, meaning), in order
     lower: Callable[[Graph, Op, ConstPool], "LoweredOp"] = field(compare=False, repr=False)
     notes: str = ""
+    layouts: tuple[Layout, ...] = ()
 
     @property
     def param_names(self) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ import numpy as np
 from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor
-from .common import (Ctx, LoweredOp, OpDef, check_bias, product_multiplier, requant, window,
+from .common import (Layout, Ctx, LoweredOp, OpDef, check_bias, kbias, product_multiplier, requant,
+                     window,
                      zero_weights_zp)
 
 TFLITE_INT32 = 2  # tflite.TensorType values used by quantized_bias_type
@@ -92,6 +93,8 @@ def _conv_like(graph: Graph, op: Op, pool: ConstPool, depthwise: bool) -> Lowere
         params.append(cout // cin)
     if int16:
         params.append(wide)
+    else:
+        params.append(kbias(graph, pool, w, bias_idx, -x.zero_point, axis))
     inputs = [op.inputs[0], op.inputs[1], bias_idx]
     return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index, macs,
                      version=2 if int16 else 1)
@@ -161,6 +164,8 @@ def lower_fully_connected(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     params = [-x.zero_point, y.zero_point, act_min, act_max, mult_off, shift_off, n_mult]
     if int16:
         params.append(wide)
+    else:
+        params.append(kbias(graph, pool, w, bias_idx, -x.zero_point, 0))
     inputs = [op.inputs[0], op.inputs[1], bias_idx]
     return LoweredOp(op.code, op.name, inputs, [op.outputs[0]], params, op.index,
                      batches * cout * k, version=2 if int16 else 1)
@@ -185,14 +190,16 @@ DEFS = [
           "bias int32/int64 [C_out] or -1",
           "y as x [N,OH,OW,C_out]", _WINDOW, lower_conv_2d,
           "Strides, dilations, SAME/VALID padding, fused NONE/RELU/RELU6/RELU_N1_TO_1, groups. "
-          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16),
+          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16,
+          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "kbias_off"), "pyrt_check_conv", "pyrt_eval_conv", inputs=(2, 3)), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "wide_acc"), "pyrt_check_conv16", "pyrt_eval_conv16", inputs=(2, 3)))),
     OpDef("DEPTHWISE_CONV_2D", 4, (1, 2, 3, 4, 5, 6, 7),
           "int8 x int8 (per-channel) + int32 bias; int16 x int8 + int64 bias",
           "x int8/int16 [N,H,W,C_in]; w int8 const [1,KH,KW,C_out]; "
           "bias int32 (int8) / int64 (int16) [C_out] or -1",
           "y as x [N,OH,OW,C_out], C_out = C_in * depth_multiplier",
           _WINDOW + (("depth_multiplier", "output channels per input channel"),),
-          lower_depthwise_conv_2d, _INT16 + " int16 always uses int64 accumulators (wide_acc 1)."),
+          lower_depthwise_conv_2d, _INT16 + " int16 always uses int64 accumulators (wide_acc 1).",
+          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "kbias_off"), "pyrt_check_depthwise_conv", "pyrt_eval_depthwise_conv", inputs=(2, 3)), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "wide_acc"), "pyrt_check_depthwise_conv16", "pyrt_eval_depthwise_conv16", inputs=(2, 3)))),
     OpDef("FULLY_CONNECTED", 9, tuple(range(1, 13)),
           "int8 x int8 (per-tensor or per-channel) + int32 bias; int16 x int8 + int64/int32 bias",
           "x int8/int16 [B*K elements]; w int8 const [C_out,K]; bias int32/int64 [C_out] or -1",
@@ -205,5 +212,6 @@ DEFS = [
           lower_fully_connected,
           "TFLM's double rounding (MultiplyByQuantizedMultiplier); per-tensor multiplier "
           "input x weight / output scale in double (GetQuantizedConvolutionMultipler). "
-          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16),
+          "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16,
+          layouts=(Layout(1, ("input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "n_mult", "kbias_off"), "pyrt_check_fully_connected", "pyrt_eval_fully_connected", inputs=(2, 3)), Layout(2, ("input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "n_mult", "wide_acc"), "pyrt_check_fully_connected16", "pyrt_eval_fully_connected16", inputs=(2, 3)))),
 ]

@@ -8,7 +8,7 @@ import numpy as np
 from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor
-from .common import Ctx, LoweredOp, OpDef, check_broadcast
+from .common import Layout, Ctx, LoweredOp, OpDef, check_broadcast
 
 INT_RANGES = {"int8": (-128, 127), "int16": (-32768, 32767)}
 _F32 = np.float32
@@ -132,25 +132,31 @@ DEFS = [
     OpDef("ADD", 0, (1, 2, 3, 4, 5), "int8, int16 (zero point 0)", _BINARY_IO, "y (same type)",
           _ARITH_PARAMS, lower_add_sub,
           "TFLM's ADD: inputs rescaled to a common scale with 20 (int8) or 15 (int16) bits of "
-          "headroom; fused activation NONE/RELU/RELU6/RELU_N1_TO_1."),
+          "headroom; fused activation NONE/RELU/RELU6/RELU_N1_TO_1.",
+          layouts=(Layout(1, ("a_offset", "b_offset", "output_offset", "left_shift", "a_mult", "a_shift", "b_mult", "b_shift", "out_mult", "out_shift", "act_min", "act_max"), "pyrt_check_add", "pyrt_eval_add", inputs=(2, 2), inplace="exact"),)),
     OpDef("SUB", 41, (1, 2, 3, 4, 5), "int8, int16 (zero point 0)", _BINARY_IO, "y (same type)",
           _ARITH_PARAMS, lower_add_sub,
-          "As ADD (the same arithmetic on a - b); fused activations as ADD."),
+          "As ADD (the same arithmetic on a - b); fused activations as ADD.",
+          layouts=(Layout(1, ("a_offset", "b_offset", "output_offset", "left_shift", "a_mult", "a_shift", "b_mult", "b_shift", "out_mult", "out_shift", "act_min", "act_max"), "pyrt_check_add", "pyrt_eval_sub", inputs=(2, 2), inplace="exact"),)),
     OpDef("MUL", 18, (1, 2, 3, 4, 5, 6, 7), "int8, int16 (zero point 0)", _BINARY_IO,
           "y (same type)",
           (("a_offset", "-a zero point"), ("b_offset", "-b zero point"),
            ("output_offset", "output zero point"),
            ("out_mult", "a scale * b scale / y scale, Q31"), ("out_shift", "its shift"),
            ("act_min", "fused activation clamp"), ("act_max", "fused activation clamp")),
-          lower_mul, "Fused activation NONE/RELU/RELU6/RELU_N1_TO_1."),
+          lower_mul, "Fused activation NONE/RELU/RELU6/RELU_N1_TO_1.",
+          layouts=(Layout(1, ("a_offset", "b_offset", "output_offset", "out_mult", "out_shift", "act_min", "act_max"), "pyrt_check_mul", "pyrt_eval_mul", inputs=(2, 2), inplace="exact"),)),
     OpDef("SQUARED_DIFFERENCE", 99, (1, 2), "int8, int16 (zero point 0)", _BINARY_IO,
           "y (same type)",
           _ARITH_PARAMS[:3] + (("left_shift", "7 for int8, 0 for int16"),) + _ARITH_PARAMS[4:8]
           + (("out_mult", "output multiplier"), ("out_shift", "output shift"),
              ("act_min", "type minimum"), ("act_max", "type maximum")),
-          lower_squared_difference, "TFLM's integer SQUARED_DIFFERENCE (no fused activation)."),
+          lower_squared_difference, "TFLM's integer SQUARED_DIFFERENCE (no fused activation).",
+          layouts=(Layout(1, ("a_offset", "b_offset", "output_offset", "left_shift", "a_mult", "a_shift", "b_mult", "b_shift", "out_mult", "out_shift", "act_min", "act_max"), "pyrt_check_squared_difference", "pyrt_eval_squared_difference", inputs=(2, 2), inplace="exact"),)),
     OpDef("MINIMUM", 57, (1, 2, 3, 4), "int8, int16", _BINARY_IO, "y (same type)", (),
-          lower_min_max, "Inputs and output must share scale and zero point (TFLite's rule)."),
+          lower_min_max, "Inputs and output must share scale and zero point (TFLite's rule).",
+          layouts=(Layout(1, (), "pyrt_check_min_max", "pyrt_eval_minimum", inputs=(2, 2), inplace="exact"),)),
     OpDef("MAXIMUM", 55, (1, 2, 3, 4), "int8, int16", _BINARY_IO, "y (same type)", (),
-          lower_min_max, "Inputs and output must share scale and zero point (TFLite's rule)."),
+          lower_min_max, "Inputs and output must share scale and zero point (TFLite's rule).",
+          layouts=(Layout(1, (), "pyrt_check_min_max", "pyrt_eval_maximum", inputs=(2, 2), inplace="exact"),)),
 ]

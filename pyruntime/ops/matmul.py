@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef, product_multiplier
+from .common import Layout, Ctx, LoweredOp, OpDef, product_multiplier
 
 
 def lower_batch_matmul(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
@@ -52,5 +52,6 @@ DEFS = [
            ("adj_y", "1: rhs transposed")),
           lower_batch_matmul,
           "No fused activation (output clamped to int8), one multiplier (lhs x rhs / output "
-          "scale), int32 accumulators with TFLM's double rounding."),
+          "scale), int32 accumulators with TFLM's double rounding.",
+          layouts=(Layout(1, ("lhs_offset", "rhs_offset", "output_offset", "multiplier", "shift", "adj_x", "adj_y"), "pyrt_check_batch_matmul", "pyrt_eval_batch_matmul", inputs=(2, 2)),)),
 ]

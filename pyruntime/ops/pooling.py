@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef, window
+from .common import Layout, Ctx, LoweredOp, OpDef, window
 
 MAX_POOL_FILTER = 4096  # filter_h * filter_w * 128 must fit the engine's int32 sum
 
@@ -37,7 +37,9 @@ _POOL = (("stride_h", "vertical stride"), ("stride_w", "horizontal stride"),
 DEFS = [
     OpDef("AVERAGE_POOL_2D", 1, (1, 2, 3), "int8", "x int8 [N,H,W,C]", "y int8 [N,OH,OW,C]",
           _POOL, lower_pool, "Average over the valid part of the window, rounded half away "
-          "from zero, as TFLM."),
+          "from zero, as TFLM.",
+          layouts=(Layout(1, ("stride_h", "stride_w", "filter_h", "filter_w", "pad_h", "pad_w", "act_min", "act_max"), "pyrt_check_pool", "pyrt_eval_average_pool"),)),
     OpDef("MAX_POOL_2D", 17, (1, 2, 3), "int8", "x int8 [N,H,W,C]", "y int8 [N,OH,OW,C]",
-          _POOL, lower_pool),
+          _POOL, lower_pool,
+          layouts=(Layout(1, ("stride_h", "stride_w", "filter_h", "filter_w", "pad_h", "pad_w", "act_min", "act_max"), "pyrt_check_pool", "pyrt_eval_max_pool"),)),
 ]

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Layout, Ctx, LoweredOp, OpDef
 from .elementwise import check_zero_points, multiplier
 
 _F32 = np.float32
@@ -56,9 +56,11 @@ DEFS = [
            ("output_zero_point", "y zero point"),
            ("mult", "x scale / y scale, Q31 (integer input)"), ("shift", "its shift"),
            ("output_scale", "y scale as float32 bits (float input)")), lower_quantize,
-          "float input: round_half_away(x / scale) + zero point in float32, as TFLM."),
+          "float input: round_half_away(x / scale) + zero point in float32, as TFLM.",
+          layouts=(Layout(1, ("input_zero_point", "output_zero_point", "mult", "shift", "output_scale"), "pyrt_check_quantize", "pyrt_eval_quantize"),)),
     OpDef("DEQUANTIZE", 6, (1, 2, 3, 4, 5), "int8/int16 -> float32", "x int8 or int16 (per-tensor)",
           "y float32",
           (("input_zero_point", "x zero point"), ("input_scale", "x scale as float32 bits")),
-          lower_dequantize, "y = scale * (x - zero point), rounded once to float32 as TFLM."),
+          lower_dequantize, "y = scale * (x - zero point), rounded once to float32 as TFLM.",
+          layouts=(Layout(1, ("input_zero_point", "input_scale"), "pyrt_check_dequantize", "pyrt_eval_dequantize"),)),
 ]

@@ -6,7 +6,7 @@ import numpy as np
 from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Layout, Ctx, LoweredOp, OpDef
 
 
 def _const_axes(c: Ctx, idx: int, rank: int) -> list[int]:
@@ -108,9 +108,12 @@ DEFS = [
            ("output_zp", "output zero point"), ("mult", "multiplier with 1/n folded in"),
            ("shift", "shift with 1/n folded in"), ("n", "elements per output")),
           lower_mean, "TFLM's QuantizedMeanOrSum: int32 sum, minus zp*n, one "
-          "MultiplyByQuantizedMultiplier with 1/n folded into the multiplier."),
+          "MultiplyByQuantizedMultiplier with 1/n folded into the multiplier.",
+          layouts=(Layout(1, ("nd", "d0", "d1", "d2", "d3", "d4", "d5", "reduce_mask", "input_zp", "output_zp", "mult", "shift", "n"), "pyrt_check_mean", "pyrt_eval_mean"),)),
     OpDef("ARG_MAX", 56, (1, 2, 3), "int8 -> int32", "x, axis (constant int32 scalar)",
-          "y int32", _ARG, lower_arg_minmax, "First index of the maximum, as TFLM."),
+          "y int32", _ARG, lower_arg_minmax, "First index of the maximum, as TFLM.",
+          layouts=(Layout(1, ("outer", "axis_size", "inner"), "pyrt_check_arg_minmax", "pyrt_eval_arg_max"),)),
     OpDef("ARG_MIN", 79, (1, 2, 3), "int8 -> int32", "x, axis (constant int32 scalar)",
-          "y int32", _ARG, lower_arg_minmax, "First index of the minimum, as TFLM."),
+          "y int32", _ARG, lower_arg_minmax, "First index of the minimum, as TFLM.",
+          layouts=(Layout(1, ("outer", "axis_size", "inner"), "pyrt_check_arg_minmax", "pyrt_eval_arg_min"),)),
 ]

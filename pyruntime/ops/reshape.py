@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef, check_same_bytes
+from .common import Layout, Ctx, LoweredOp, OpDef, check_same_bytes
 
 def lower_reshape(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
@@ -17,5 +17,6 @@ def lower_reshape(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
 DEFS = [
     OpDef("RESHAPE", 22, (1, 2, 3), "any", "x", "y (same type and byte size)", (), lower_reshape,
           "Dropped from the blob when the output can alias the input (the usual case); "
-          "otherwise a copy."),
+          "otherwise a copy.",
+          layouts=(Layout(1, (), "pyrt_check_reshape", "pyrt_eval_reshape", inputs=(1, 2), inplace="any"),)),
 ]

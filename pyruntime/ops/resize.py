@@ -11,7 +11,7 @@ import numpy as np
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef
+from .common import Layout, Ctx, LoweredOp, OpDef
 
 _INT32_MAX = (1 << 31) - 1
 
@@ -79,5 +79,6 @@ DEFS = [
           lower_resize_bilinear,
           "TFLM's integer interpolation (10-bit source coordinates, round half away from "
           "zero); align_corners and half_pixel_centers. int16 refused (TFLM has no int16 "
-          "path)."),
+          "path).",
+          layouts=(Layout(1, ("rows_offset", "cols_offset"), "pyrt_check_resize_bilinear", "pyrt_eval_resize_bilinear"),)),
 ]

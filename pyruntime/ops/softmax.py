@@ -15,7 +15,7 @@ from .. import quant
 from ..constpool import ConstPool
 from ..ir import Graph, Op, Tensor
 from . import fixedpoint as fp
-from .common import Ctx, LoweredOp, OpDef
+from .common import Layout, Ctx, LoweredOp, OpDef
 
 _F32 = np.float32
 _RANGE = _F32(65535)  # int16 max - min, as a float
@@ -118,11 +118,13 @@ DEFS = [
                          "table")),
           lower_softmax,
           "int8 x: gemmlowp fixed point (layout 1, 3 words). int16 x: TFLM's interpolated "
-          "int16 tables (layout 2, 4 words), generated offline in float32 as TFLM does."),
+          "int16 tables (layout 2, 4 words), generated offline in float32 as TFLM does.",
+          layouts=(Layout(1, ("input_multiplier", "input_shift", "diff_min"), "pyrt_check_softmax", "pyrt_eval_softmax"), Layout(2, ("input_multiplier", "input_shift", "exp_lut", "recip_lut"), "pyrt_check_softmax16", "pyrt_eval_softmax16"))),
     OpDef("LOG_SOFTMAX", 50, (1, 2), "int8", "x int8 (over the last dimension)",
           "y int8, scale 16/256, zero point 127",
           (("input_multiplier", "input scale * 2^26, Q31"), ("input_left_shift", "its shift"),
            ("reverse_scaling_divisor", "Q31"), ("reverse_scaling_right_shift", ">= 0"),
            ("diff_min", "inputs this far below the row maximum give -128")),
-          lower_log_softmax, "TFLM's gemmlowp fixed-point exp and log."),
+          lower_log_softmax, "TFLM's gemmlowp fixed-point exp and log.",
+          layouts=(Layout(1, ("input_multiplier", "input_left_shift", "reverse_scaling_divisor", "reverse_scaling_right_shift", "diff_min"), "pyrt_check_log_softmax", "pyrt_eval_log_softmax"),)),
 ]

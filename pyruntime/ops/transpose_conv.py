@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..constpool import ConstPool
 from ..ir import Graph, Op
-from .common import Ctx, LoweredOp, OpDef, check_bias, requant, zero_weights_zp
+from .common import Layout, Ctx, LoweredOp, OpDef, check_bias, requant, zero_weights_zp
 from .conv import activation_range, activation_tensors, check_wide_shifts
 
 
@@ -81,5 +81,6 @@ DEFS = [
           lower_transpose_conv,
           "SAME/VALID padding, strides, fused NONE/RELU/RELU6/RELU_N1_TO_1. int16: int64 "
           "accumulators (requantization shift <= 7). Gathers per output element instead of "
-          "TFLM's scatter into an output-sized int32/int64 scratch buffer: same sums, no scratch."),
+          "TFLM's scatter into an output-sized int32/int64 scratch buffer: same sums, no scratch.",
+          layouts=(Layout(1, ("stride_h", "stride_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off"), "pyrt_check_transpose_conv", "pyrt_eval_transpose_conv", inputs=(2, 3)),)),
 ]

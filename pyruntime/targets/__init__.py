@@ -114,6 +114,18 @@ def source_root() -> Path:
                       "from a pyruntime checkout or set PYRUNTIME_SOURCE_DIR to one")
 
 
+# The engine's C sources, as runtime_c/CMakeLists.txt globs them (relative to runtime_c/src):
+# loader and interpreter, operator adapters, reference kernels and every variant set (the
+# preprocessor keeps what the target uses: runtime_c/src/kernels/select.h).
+ENGINE_SOURCE_GLOBS = ("*.c", "ops/*.c", "kernels/*.c", "kernels/*/*.c")
+
+
+def engine_sources(root: Path | None = None) -> list[Path]:
+    """Every C file of the engine, for builds without CMake (sorted)."""
+    src = (root or source_root()) / "runtime_c" / "src"
+    return sorted(p for pattern in ENGINE_SOURCE_GLOBS for p in src.glob(pattern))
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("PYRUNTIME_CACHE")
     base = Path(env) if env else Path.home() / ".cache" / "pyruntime"

@@ -32,11 +32,11 @@ extern "C" {
 #endif
 
 #define PYRT_VERSION_MAJOR 0
-#define PYRT_VERSION_MINOR 1
+#define PYRT_VERSION_MINOR 2
 #define PYRT_VERSION_PATCH 0
 
 /* Blob format version this engine reads (major must match, minor may be lower or equal). */
-#define PYRT_FORMAT_MAJOR 1
+#define PYRT_FORMAT_MAJOR 2
 #define PYRT_FORMAT_MINOR 0
 
 #define PYRT_MAX_DIMS 6
@@ -62,7 +62,9 @@ typedef enum {
   PYRT_E_ARENA_SMALL = 16, /* arena smaller than the blob's planned arena size */
   PYRT_E_STATE_SMALL = 17, /* state buffer smaller than pyrt_info.state_bytes */
   PYRT_E_NOT_READY = 18,   /* model not (successfully) initialised */
-  PYRT_E_INDEX = 19        /* input/output/operator index out of range */
+  PYRT_E_INDEX = 19,       /* input/output/operator index out of range */
+  PYRT_E_SCRATCH = 20      /* an operator's planned scratch is smaller than this build's kernel
+                              needs: convert the model for this target (convert --target) */
 } pyrt_status;
 
 typedef enum {

@@ -45,54 +45,15 @@
 #define PYRT_STORAGE_ARENA 0u
 #define PYRT_STORAGE_CONST 1u
 
-/* TFLite builtin operator codes handled by this engine */
-#define PYRT_OP_ADD 0
-#define PYRT_OP_AVERAGE_POOL_2D 1
-#define PYRT_OP_CONV_2D 3
-#define PYRT_OP_DEPTHWISE_CONV_2D 4
-#define PYRT_OP_FULLY_CONNECTED 9
-#define PYRT_OP_MAX_POOL_2D 17
-#define PYRT_OP_RESHAPE 22
-#define PYRT_OP_SOFTMAX 25
-/* elementwise, activations, quantization (elementwise.c, activations.c, quantize.c) */
-#define PYRT_OP_DEQUANTIZE 6
-#define PYRT_OP_LOGISTIC 14
-#define PYRT_OP_MUL 18
-#define PYRT_OP_RELU 19
-#define PYRT_OP_RELU6 21
-#define PYRT_OP_TANH 28
-#define PYRT_OP_SUB 41
-#define PYRT_OP_LOG_SOFTMAX 50
-#define PYRT_OP_PRELU 54
-#define PYRT_OP_MAXIMUM 55
-#define PYRT_OP_MINIMUM 57
-#define PYRT_OP_LEAKY_RELU 98
-#define PYRT_OP_SQUARED_DIFFERENCE 99
-#define PYRT_OP_QUANTIZE 114
-#define PYRT_OP_HARD_SWISH 117
-/* data movement and reductions (kernels/move.c, kernels/reduce.c) */
-#define PYRT_OP_CONCATENATION 2
-#define PYRT_OP_DEPTH_TO_SPACE 5
-#define PYRT_OP_SPACE_TO_DEPTH 26
-#define PYRT_OP_PAD 34
-#define PYRT_OP_TRANSPOSE 39
-#define PYRT_OP_MEAN 40
-#define PYRT_OP_SQUEEZE 43
-#define PYRT_OP_STRIDED_SLICE 45
-#define PYRT_OP_SPLIT 49
-#define PYRT_OP_ARG_MAX 56
-#define PYRT_OP_PADV2 60
-#define PYRT_OP_SLICE 65
-#define PYRT_OP_EXPAND_DIMS 70
-#define PYRT_OP_ARG_MIN 79
-#define PYRT_OP_PACK 83
-#define PYRT_OP_UNPACK 88
-#define PYRT_OP_RESIZE_NEAREST_NEIGHBOR 97
-#define PYRT_OP_RESIZE_BILINEAR 23
-#define PYRT_OP_SPLIT_V 102
-/* transposed convolution, batched matrix product (transpose_conv.c, batch_matmul.c) */
-#define PYRT_OP_TRANSPOSE_CONV 67
-#define PYRT_OP_BATCH_MATMUL 126
+/* Operator codes (PYRT_OP_<NAME>) and parameter word indices, generated from the Python
+ * operator definitions (python -m pyruntime.codegen). */
+#include "op_params.h"
+
+/* Operator tensor indices are u16 in the blob, read as u16 everywhere (loader, checks, adapters):
+ * PYRT_NO_TENSOR marks an absent optional input; every other index is < n_tensors (checked
+ * once by pyrt_init). */
+typedef uint16_t pyrt_tidx;
+#define PYRT_NO_TENSOR 0xFFFFu
 
 #define PYRT_READY_TAG 0x50595254UL /* "PYRT" */
 
@@ -117,9 +78,10 @@ typedef void (*pyrt_eval_fn)(const pyrt_model *m, const struct pyrt_op *op);
 /* One per operator, filled by pyrt_init. */
 typedef struct pyrt_op {
   pyrt_eval_fn eval;
-  const int32_t *params; /* in the blob (OPS section), 4-aligned */
-  const int16_t *tidx;   /* in the blob: n_in input indices then n_out output indices */
-  void *scratch;         /* in the arena, or NULL (unused by the reference kernels) */
+  const int32_t *params;  /* in the blob (OPS section), 4-aligned, little-endian */
+  const pyrt_tidx *tidx;  /* in the blob: n_in input indices then n_out output indices */
+  void *scratch;          /* in the arena (scratch_bytes planned by the converter), or NULL */
+  uint32_t scratch_bytes;
   uint16_t code;
   uint8_t n_in, n_out;
 } pyrt_op;
@@ -138,7 +100,7 @@ struct pyrt_model {
   void *hook_user;
 };
 
-/* ---- tensor accessors (tensor records already validated by pyrt_init) ---- */
+/* ---- tensor accessors (tensor records already validated by pyrt_init; t < n_tensors) ---- */
 static inline const uint8_t *pyrt_trec(const pyrt_model *m, int32_t t) {
   return m->trecs + (size_t)t * PYRT_TREC_BYTES;
 }
@@ -155,6 +117,15 @@ static inline uint32_t pyrt_tbytes(const pyrt_model *m, int32_t t) {
   return pyrt_rd32(pyrt_trec(m, t) + PYRT_TR_BYTES);
 }
 static inline void *pyrt_tptr(const pyrt_model *m, int32_t t) { return m->tdata[t]; }
+/* Data of operator input i, NULL when that optional input is absent (or i >= n_in). */
+static inline const void *pyrt_op_in(const pyrt_model *m, const pyrt_op *op, uint32_t i) {
+  return (i < op->n_in && op->tidx[i] != PYRT_NO_TENSOR) ? m->tdata[op->tidx[i]] : (void *)0;
+}
+/* Tensor index of operator input i (present: a required input, or checked by the adapter). */
+static inline int32_t pyrt_op_tin(const pyrt_op *op, uint32_t i) { return (int32_t)op->tidx[i]; }
+static inline int32_t pyrt_op_tout(const pyrt_op *op, uint32_t i) {
+  return (int32_t)op->tidx[op->n_in + i];
+}
 /* Requantization arrays referenced by CONST-relative parameter offsets. */
 static inline const int32_t *pyrt_const_i32(const pyrt_model *m, int32_t off) {
   return (const int32_t *)(const void *)(m->cbase + off);
@@ -168,12 +139,14 @@ uint32_t pyrt_type_size(uint32_t type);
 
 /* ---- operator checking (pyrt_init) ---- */
 typedef struct {
-  const pyrt_model *m;   /* tensors validated and data pointers resolved */
-  const uint8_t *cbase;  /* CONST section */
+  const pyrt_model *m;     /* tensors validated and data pointers resolved */
+  const uint8_t *cbase;    /* CONST section */
   uint32_t clen;
-  const uint8_t *params; /* parameter words (little-endian i32) */
-  const int16_t *tidx;   /* tensor indices (validated: in range or -1 for optional) */
+  const int32_t *params;   /* parameter words (4-aligned, little-endian i32) */
+  const pyrt_tidx *tidx;   /* tensor indices (validated: < n_tensors, or PYRT_NO_TENSOR for an
+                              absent optional input) */
   uint32_t n_in, n_out, n_params;
+  uint32_t scratch_bytes;  /* arena scratch the converter planned for this operator */
 } pyrt_check_ctx;
 
 typedef pyrt_status (*pyrt_check_fn)(const pyrt_check_ctx *c);
@@ -200,7 +173,7 @@ const pyrt_op_def *pyrt_find_op(uint32_t code, uint32_t version);
 
 /* Helpers for check functions (validate.c). */
 int32_t pyrt_param(const pyrt_check_ctx *c, uint32_t i);
-int32_t pyrt_in(const pyrt_check_ctx *c, uint32_t i);  /* input tensor index or -1 */
+int32_t pyrt_in(const pyrt_check_ctx *c, uint32_t i);  /* input tensor index, -1 if absent */
 int32_t pyrt_out(const pyrt_check_ctx *c, uint32_t i); /* output tensor index */
 uint32_t pyrt_telems(const pyrt_model *m, int32_t t);
 int pyrt_same_shape(const pyrt_model *m, int32_t a, int32_t b);

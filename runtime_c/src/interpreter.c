@@ -81,7 +81,8 @@ const char *pyrt_status_name(pyrt_status status) {
       "PYRT_E_VERSION",   "PYRT_E_CRC",         "PYRT_E_SECTION",   "PYRT_E_ALIGN",
       "PYRT_E_TENSOR",    "PYRT_E_TENSOR_RANGE", "PYRT_E_OP",       "PYRT_E_OP_ARITY",
       "PYRT_E_OP_TYPE",   "PYRT_E_OP_SHAPE",    "PYRT_E_OP_PARAMS", "PYRT_E_IO",
-      "PYRT_E_ARENA_SMALL", "PYRT_E_STATE_SMALL", "PYRT_E_NOT_READY", "PYRT_E_INDEX"};
+      "PYRT_E_ARENA_SMALL", "PYRT_E_STATE_SMALL", "PYRT_E_NOT_READY", "PYRT_E_INDEX",
+      "PYRT_E_SCRATCH"};
   const unsigned s = (unsigned)status;
   return (s < sizeof names / sizeof names[0]) ? names[s] : "PYRT_E_UNKNOWN";
 }

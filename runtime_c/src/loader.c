@@ -209,7 +209,7 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
     const pyrt_op_def *def;
     pyrt_check_ctx ctx;
     pyrt_status st;
-    const int16_t *tidx;
+    const pyrt_tidx *tidx;
 
     if (ops_len - pos < PYRT_OPREC_HDR_BYTES) FAIL(PYRT_E_SECTION, i, ro);
     n_in = r[3];
@@ -224,10 +224,11 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
     if (n_in < def->min_in || n_in > def->max_in || n_out < 1u ||
         (def->n_out != 0u && n_out != def->n_out))
       FAIL(PYRT_E_OP_ARITY, i, ro);
-    tidx = (const int16_t *)(const void *)(r + PYRT_OPREC_HDR_BYTES);
+    /* one index type (pyrt_tidx, u16) from here to the kernels: checked here, once */
+    tidx = (const pyrt_tidx *)(const void *)(r + PYRT_OPREC_HDR_BYTES);
     for (j = 0; j < n_in + n_out; ++j) {
-      const uint32_t u = pyrt_rd16(r + PYRT_OPREC_HDR_BYTES + 2u * j);
-      if (u == 0xFFFFu && j < n_in && j >= def->min_in) continue; /* absent optional input */
+      const uint32_t u = tidx[j];
+      if (u == PYRT_NO_TENSOR && j < n_in && j >= def->min_in) continue; /* absent optional */
       if (u >= n_tensors) FAIL(PYRT_E_OP_ARITY, i, ro);
       if (j >= n_in && trecs[PYRT_TREC_BYTES * u + PYRT_TR_STORAGE] != PYRT_STORAGE_ARENA)
         FAIL(PYRT_E_OP_ARITY, i, ro); /* outputs are written: arena only */
@@ -238,18 +239,20 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
     ctx.m = m;
     ctx.cbase = cbase;
     ctx.clen = sec[PYRT_SEC_CONST].len;
-    ctx.params = r + PYRT_OPREC_HDR_BYTES + idx_bytes;
+    scratch_off = pyrt_rd32(r + 8);
+    scratch_bytes = pyrt_rd32(r + 12);
+    if (scratch_bytes != 0u && ((uint64_t)scratch_off + scratch_bytes > (uint64_t)arena_bytes ||
+                                (scratch_off & (PYRT_ALIGN - 1u)) != 0u))
+      FAIL(PYRT_E_TENSOR_RANGE, i, ro);
+
+    ctx.params = (const int32_t *)(const void *)(r + PYRT_OPREC_HDR_BYTES + idx_bytes);
     ctx.tidx = tidx;
     ctx.n_in = n_in;
     ctx.n_out = n_out;
     ctx.n_params = n_params;
+    ctx.scratch_bytes = scratch_bytes;
     st = def->check(&ctx);
     if (st != PYRT_OK) FAIL(st, i, ro);
-
-    scratch_off = pyrt_rd32(r + 8);
-    scratch_bytes = pyrt_rd32(r + 12);
-    if (scratch_bytes != 0u && (uint64_t)scratch_off + scratch_bytes > (uint64_t)arena_bytes)
-      FAIL(PYRT_E_TENSOR_RANGE, i, ro);
 
     /* an output may not overlap an arena input unless the kernel allows it */
     for (j = 0; j < n_out; ++j) {
@@ -260,7 +263,7 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
       for (k = 0; k < n_in; ++k) {
         const uint8_t *xr;
         uint32_t xo, xb;
-        if (tidx[k] < 0) continue;
+        if (tidx[k] == PYRT_NO_TENSOR) continue;
         xr = trecs + PYRT_TREC_BYTES * (uint32_t)tidx[k];
         if (xr[PYRT_TR_STORAGE] != PYRT_STORAGE_ARENA) continue;
         xo = pyrt_rd32(xr + PYRT_TR_OFFSET);
@@ -271,10 +274,25 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
       }
     }
 
+    /* the scratch buffer may not overlap any arena tensor of the operator (all live during it) */
+    for (j = 0; scratch_bytes != 0u && j < n_in + n_out; ++j) {
+      const uint8_t *tr;
+      uint32_t to, tb;
+      if (tidx[j] == PYRT_NO_TENSOR) continue;
+      tr = trecs + PYRT_TREC_BYTES * (uint32_t)tidx[j];
+      if (tr[PYRT_TR_STORAGE] != PYRT_STORAGE_ARENA) continue;
+      to = pyrt_rd32(tr + PYRT_TR_OFFSET);
+      tb = pyrt_rd32(tr + PYRT_TR_BYTES);
+      if ((uint64_t)to < (uint64_t)scratch_off + scratch_bytes &&
+          (uint64_t)scratch_off < (uint64_t)to + tb)
+        FAIL(PYRT_E_TENSOR_RANGE, i, ro);
+    }
+
     ops[i].eval = def->eval;
     ops[i].params = (const int32_t *)(const void *)ctx.params;
     ops[i].tidx = tidx;
     ops[i].scratch = scratch_bytes ? (void *)((uint8_t *)arena + scratch_off) : (void *)0;
+    ops[i].scratch_bytes = scratch_bytes;
     ops[i].code = def->code;
     ops[i].n_in = (uint8_t)n_in;
     ops[i].n_out = (uint8_t)n_out;

@@ -20,11 +20,11 @@ uint32_t pyrt_type_size(uint32_t type) {
 }
 
 int32_t pyrt_param(const pyrt_check_ctx *c, uint32_t i) {
-  return (i < c->n_params) ? pyrt_rdi32(c->params + 4u * i) : 0;
+  return (i < c->n_params) ? c->params[i] : 0;
 }
 
 int32_t pyrt_in(const pyrt_check_ctx *c, uint32_t i) {
-  return (i < c->n_in) ? (int32_t)c->tidx[i] : -1;
+  return (i < c->n_in && c->tidx[i] != PYRT_NO_TENSOR) ? (int32_t)c->tidx[i] : -1;
 }
 
 int32_t pyrt_out(const pyrt_check_ctx *c, uint32_t i) { return (int32_t)c->tidx[c->n_in + i]; }

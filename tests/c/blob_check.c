@@ -294,7 +294,7 @@ static int campaign(int full) {
 
   /* unknown major versions (the CRC does not cover the header's first 16 bytes) */
   {
-    static const uint32_t majors[] = {0, 2, 3, 0x100, 0xFFFF};
+    static const uint32_t majors[] = {0, 1, 3, 0x100, 0xFFFF};
     for (i = 0; i < sizeof majors / sizeof majors[0]; ++i) {
       memcpy(buf, g_orig, g_len);
       wr16(buf + 4, majors[i]);

@@ -1,6 +1,6 @@
 /*
- * Helpers of the int16-activation kernels (conv.c, depthwise_conv.c, fully_connected.c,
- * transpose_conv.c): 64-bit wrapping accumulation and TFLite's MultiplyByQuantizedMultiplier
+ * Helpers of the int16-activation kernels (conv, depthwise, fully connected, transpose conv):
+ * 64-bit wrapping accumulation and TFLite's MultiplyByQuantizedMultiplier
  * for int64 accumulators (double-rounding build), computed without undefined behaviour.
  */
 #ifndef PYRT_WIDE_H
@@ -8,7 +8,6 @@
 
 #include <stdint.h>
 
-#include "../internal.h"
 #include "quant.h"
 
 /* two's-complement wrap from uint64 to int64 without implementation-defined conversion */
@@ -41,35 +40,6 @@ static inline int32_t pyrt_requant16(uint64_t acc, int wide, const void *bias, i
     if (bias) a += (uint32_t)((const int32_t *)bias)[oc];
     return pyrt_mbqm(pyrt_wrap32(a), mult, shift);
   }
-}
-
-/* Types and words shared by the int16 layers: x and y int16, w int8, bias absent, int32
- * (wide_acc 0) or int64 (wide_acc 1); zero-point offsets 0; activation clamp within int16. */
-static inline pyrt_status pyrt_check_int16_layer(const pyrt_check_ctx *c, int32_t x, int32_t w,
-                                                 int32_t b, int32_t y, uint32_t p_wide,
-                                                 uint32_t p_in_off, uint32_t p_out_off,
-                                                 uint32_t p_act_min) {
-  const pyrt_model *m = c->m;
-  const int32_t wide = pyrt_param(c, p_wide);
-  const int32_t lo = pyrt_param(c, p_act_min), hi = pyrt_param(c, p_act_min + 1u);
-  if (pyrt_ttype(m, x) != PYRT_INT16 || pyrt_ttype(m, w) != PYRT_INT8 ||
-      pyrt_ttype(m, y) != PYRT_INT16)
-    return PYRT_E_OP_TYPE;
-  if (wide != 0 && wide != 1) return PYRT_E_OP_PARAMS;
-  if (b >= 0 && pyrt_ttype(m, b) != (wide ? PYRT_INT64 : PYRT_INT32)) return PYRT_E_OP_TYPE;
-  if (pyrt_param(c, p_in_off) != 0 || pyrt_param(c, p_out_off) != 0) return PYRT_E_OP_PARAMS;
-  if (lo < -32768 || lo > hi || hi > 32767) return PYRT_E_OP_PARAMS;
-  return PYRT_OK;
-}
-
-/* int64 requantization supports shifts up to 7 only (TFLM asserts it) */
-static inline pyrt_status pyrt_check_wide_shifts(const pyrt_check_ctx *c, int32_t wide,
-                                                 int32_t shift_off, uint32_t n) {
-  uint32_t i;
-  if (!wide) return PYRT_OK;
-  for (i = 0; i < n; ++i)
-    if ((int8_t)c->cbase[(uint32_t)shift_off + i] > 7) return PYRT_E_OP_PARAMS;
-  return PYRT_OK;
 }
 
 #endif /* PYRT_WIDE_H */

@@ -1,0 +1,94 @@
+"""Which C kernels run an operator on each target, and the arena scratch they need.
+
+The C engine picks its kernel set at build time from the target's ACLE feature macros
+(runtime_c/src/kernels/select.h) and, per operator, a kernel path from its shape (the path
+predicates of runtime_c/src/kernels/kernels.h); a kernel that needs scratch memory has a
+`..._scratch_bytes()` twin. This module mirrors both, so that the converter plans exactly that
+much arena per operator. pyrt_init refuses (PYRT_E_SCRATCH) a blob that planned less than its
+build needs, so a mismatch can never run out of bounds.
+
+    kernel_set("cortex-m4")             # "arm_dsp"
+    scratch_bytes(op, graph, ("arm_dsp",))
+    plan_sets(None)                     # every set: the blob runs on every target (default)
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .ir import Graph
+from .ops.common import LoweredOp
+
+KERNEL_SETS = ("reference", "arm_dsp")
+
+# Target name (pyruntime.targets, plus "host") -> the kernel set its build selects.
+TARGET_SETS: dict[str, str] = {
+    "host": "reference",
+    "cortex-m0plus": "reference",
+    "cortex-m3": "reference",
+    "cortex-m4": "arm_dsp",
+    "cortex-m7": "arm_dsp",
+    "cortex-m33": "arm_dsp",
+    "cortex-m55": "arm_dsp",
+    "cortex-a53": "reference",
+    "armv7a": "arm_dsp",
+}
+
+ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, SUB = 0, 3, 4, 9, 41
+ADD_LUT_MIN, ADD_LUT_BYTES = 1024, 2 * 256 * 4  # kernels/arm_dsp/elementwise.h
+
+
+def kernel_set(target: str) -> str:
+    """The kernel set a target's build uses (ValueError for an unknown target)."""
+    from .targets import ALIASES
+    key = ALIASES.get(target.lower(), target.lower())
+    if key not in TARGET_SETS:
+        raise ValueError(f"unknown target '{target}': choose one of {', '.join(TARGET_SETS)}")
+    return TARGET_SETS[key]
+
+
+def plan_sets(target: str | None) -> tuple[str, ...]:
+    """Kernel sets a blob is planned for: one target's, or all of them (portable blob)."""
+    return KERNEL_SETS if target is None else (kernel_set(target),)
+
+
+def _cols_bytes(k: int) -> int:
+    """arm_dsp four-column buffer (kernels/arm_dsp/dsp.h pyrt_dsp_cols_bytes)."""
+    return 8 * k
+
+
+def _im2col_bytes(fh: int, fw: int, fc: int) -> int:
+    """arm_dsp im2col scratch (kernels/arm_dsp/im2col.h pyrt_dsp_im2col_bytes)."""
+    k = fh * fw * fc
+    return _cols_bytes(k) + (4 * ((k + 3) & ~3) if fc % 4 else 0)
+
+
+def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
+    if op.version != 1:  # int16 layers use reference kernels in every set
+        return 0
+    if op.code == CONV_2D:
+        x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
+        _, fh, fw, fc = w.shape
+        pad_h, pad_w = op.params[4], op.params[5]
+        if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
+            return _cols_bytes(fc)  # conv_1x1_s8
+        return _im2col_bytes(fh, fw, fc)  # conv_few_ch_s8 and conv_s8 alike
+    if op.code in (ADD, SUB):  # same-shape int8: input tables for large tensors
+        a, b, y = (graph.tensors[i] for i in (*op.inputs[:2], op.outputs[0]))
+        flat = y.dtype == "int8" and a.elements == b.elements == y.elements
+        return ADD_LUT_BYTES if flat and y.elements >= ADD_LUT_MIN else 0
+    if op.code == FULLY_CONNECTED:  # the four-column buffer, or one expanded batch row
+        cout, k = graph.tensors[op.inputs[1]].shape
+        batches = graph.tensors[op.outputs[0]].elements // cout
+        return _cols_bytes(k) if batches >= 4 else 2 * (k & ~3)
+    return 0
+
+
+def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
+    """Arena scratch operator `op` needs: the largest over the kernel sets `sets`."""
+    need = 0
+    for s in sets:
+        if s == "arm_dsp":
+            need = max(need, _dsp_scratch(op, graph))
+        elif s != "reference":
+            raise ValueError(f"unknown kernel set '{s}'")
+    return need

@@ -1,0 +1,16 @@
+/* Reference 1x1 CONV_2D int8 (the general reference loop; the 1x1 path exists for the variant sets). */
+#include "ref_window.h"
+
+#if PYRT_BUILD_REF(conv_1x1_s8)
+void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                           const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
+  (void)kbias;
+  (void)scratch;
+  pyrt_ref_window(d, x, w, bias, y, 0, 0);
+}
+
+uint32_t PYRT_K(conv_1x1_s8_scratch_bytes)(const pyrt_conv_desc *d) {
+  (void)d;
+  return 0u;
+}
+#endif

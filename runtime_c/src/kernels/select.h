@@ -1,0 +1,57 @@
+/*
+ * Kernel set selection, at compile time, from the target's ACLE feature macros.
+ *
+ * Every kernel file is always compiled; the preprocessor decides which are empty:
+ * - arm_dsp/ (Armv7E-M, Armv8-M Mainline with the DSP extension: Cortex-M4/M7/M33/M55, and
+ *   Armv7-A): built when the compiler defines __ARM_FEATURE_DSP and __ARM_FEATURE_SIMD32;
+ * - a reference kernel (kernels/<name>.c) is built unless a variant of the active set replaces
+ *   it, so every kernel a set lacks falls back to the reference.
+ * -DPYRT_KERNELS_REFERENCE forces the reference set on any target (CMake: PYRT_KERNELS=reference).
+ * -DPYRT_REF_KERNELS_ONLY=1 compiles only the reference kernels, renamed pyrt_ref_* (kernels.h),
+ * for test builds that compare them with a variant set.
+ *
+ * Adding a variant: the file arm_dsp/<name>.c (guarded by PYRT_USE_DSP(<name>)) and its line below.
+ * pyruntime/kernels.py mirrors which kernels each set has (for the scratch the converter plans).
+ */
+#ifndef PYRT_KERNELS_SELECT_H
+#define PYRT_KERNELS_SELECT_H
+
+#ifndef PYRT_REF_KERNELS_ONLY
+#define PYRT_REF_KERNELS_ONLY 0
+#endif
+
+#if !PYRT_REF_KERNELS_ONLY && !defined(PYRT_KERNELS_REFERENCE) && defined(__ARM_FEATURE_DSP) && \
+    defined(__ARM_FEATURE_SIMD32)
+#define PYRT_SET_ARM_DSP 1
+#else
+#define PYRT_SET_ARM_DSP 0
+#endif
+
+/* ---- the arm_dsp set: one line per kernel it provides ---- */
+#define PYRT_DSP_conv_s8 1
+#define PYRT_DSP_conv_1x1_s8 1
+#define PYRT_DSP_conv_few_ch_s8 1
+#define PYRT_DSP_dw_conv_s8 1
+#define PYRT_DSP_dw_conv_3x3_s8 1
+#define PYRT_DSP_fully_connected_s8 1
+#define PYRT_DSP_avg_pool_s8 1
+#define PYRT_DSP_max_pool_s8 1
+#define PYRT_DSP_add_s8 1
+#define PYRT_DSP_sub_s8 1
+#define PYRT_DSP_mul_s8 1
+
+/* PYRT_USE_DSP(k): the arm_dsp file of kernel k is built. PYRT_BUILD_REF(k): the reference one. */
+#define PYRT_USE_DSP(k) (PYRT_SET_ARM_DSP && PYRT_DSP_##k)
+#define PYRT_BUILD_REF(k) (PYRT_REF_KERNELS_ONLY || !PYRT_USE_DSP(k))
+
+/* The name of the active kernel set, for reports ("reference" or "arm_dsp"). */
+#if PYRT_SET_ARM_DSP
+#define PYRT_KERNEL_SET_NAME "arm_dsp"
+#else
+#define PYRT_KERNEL_SET_NAME "reference"
+#endif
+
+/* Keeps a translation unit whose kernel is not built non-empty (ISO C). */
+typedef int pyrt_kernel_unit;
+
+#endif /* PYRT_KERNELS_SELECT_H */

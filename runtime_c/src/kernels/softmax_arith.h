@@ -1,0 +1,50 @@
+/*
+ * SOFTMAX of int8 rows, TFLite's reference_ops::Softmax quantized path (gemmlowp fixed point,
+ * kScaledDiffIntegerBits 5, kAccumulationIntegerBits 12), for an int8 output (zero point -128) or
+ * an int16 output (zero point -32768). Shared by the int8 kernel and the int8 -> int16 adapter.
+ */
+#ifndef PYRT_SOFTMAX_ARITH_H
+#define PYRT_SOFTMAX_ARITH_H
+
+#include "kernels.h"
+#include "quant.h"
+
+static inline void pyrt_softmax_row(const pyrt_softmax_desc *d, const int8_t *row, void *out,
+                                    int out_bits) {
+  const int32_t out_min = out_bits == 16 ? -32768 : -128, out_max = -out_min - 1;
+  const int32_t mult = d->input_multiplier, diff_min = d->diff_min;
+  const int ls = d->input_left_shift;
+  int32_t max_in_row = -128, sum_of_exps = 0, shifted_scale;
+  int num_bits_over_unit, exponent, c;
+  for (c = 0; c < d->depth; ++c)
+    if (row[c] > max_in_row) max_in_row = row[c];
+  for (c = 0; c < d->depth; ++c) {
+    const int32_t diff = (int32_t)row[c] - max_in_row;
+    if (diff >= diff_min) {
+      const int32_t scaled = pyrt_mbqm_gt1(diff, mult, ls); /* Q5.26 */
+      sum_of_exps += pyrt_rdbpot(pyrt_exp_on_negative_values_q5(scaled), 12); /* Q12.19 */
+    }
+  }
+  /* sum_of_exps >= exp(0) = 2^19 (the row maximum always contributes) */
+  shifted_scale = pyrt_get_reciprocal(sum_of_exps, 12, &num_bits_over_unit);
+  exponent = num_bits_over_unit + 31 - out_bits;
+  /* TFLite aborts (TFLITE_CHECK) when exponent > 31 (a row of > 256 near-equal maxima);
+   * clamp to keep the shift defined. */
+  if (exponent > 31) exponent = 31;
+  for (c = 0; c < d->depth; ++c) {
+    const int32_t diff = (int32_t)row[c] - max_in_row;
+    int32_t v = out_min;
+    if (diff >= diff_min) {
+      const int32_t scaled = pyrt_mbqm_gt1(diff, mult, ls);
+      const int32_t e = pyrt_exp_on_negative_values_q5(scaled);
+      const int32_t unsat = pyrt_rdbpot(pyrt_srdhm(shifted_scale, e), exponent);
+      v = pyrt_clamp(unsat + out_min, out_min, out_max);
+    }
+    if (out_bits == 16)
+      ((int16_t *)out)[c] = (int16_t)v;
+    else
+      ((int8_t *)out)[c] = (int8_t)v;
+  }
+}
+
+#endif /* PYRT_SOFTMAX_ARITH_H */
