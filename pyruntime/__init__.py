@@ -21,6 +21,7 @@ from pyruntime.errors import (
     InputError,
     ModelReadError,
     PyruntimeError,
+    ResourceLimitError,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ __all__ = [
     "InputError",
     "ModelReadError",
     "PyruntimeError",
+    "ResourceLimitError",
     "TensorInfo",
     "__version__",
 ]

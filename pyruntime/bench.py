@@ -289,8 +289,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    blob = Path(args.blob).read_bytes()
-    inputs = [np.load(p) for p in args.input] if args.input else None
+    from .cli import load_npy, read_file
+    blob = read_file(args.blob, "blob")
+    inputs = [load_npy(p) for p in args.input] if args.input else None
     cache = args.cache_dir / "firmware" if args.cache_dir else None
     try:
         res = bench(blob, args.target, inputs=inputs, opt=args.opt, ops=args.ops,
@@ -327,7 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m pyruntime.bench", description=__doc__.split(
         "\n")[0], epilog="With --markdown: regenerate docs/benchmarks.md (see --markdown --help).")
     add_arguments(p)
-    return run_cli(p.parse_args(args))
+    from .cli import run_command
+    return run_command(run_cli, p.parse_args(args), "pyruntime bench")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,20 @@
 """The conversion pipeline: .tflite -> IR -> passes -> lowering -> memory plan -> blob."""
 from __future__ import annotations
 
+import math
+import os
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import blob as fmt
 from .constpool import ConstPool
-from .errors import ConversionError
-from .ir import DTYPES, Graph
+from .errors import BlobFormatError, ConversionError, EngineError
+from .ir import DTYPES, Graph, Tensor
 from .kernels import plan_sets, scratch_bytes
 from .ops import LoweredOp, lower
 from .passes import alias_reshapes, fold_constant_reshapes
@@ -17,6 +22,27 @@ from .planner import Buffer, lower_bound, plan
 from .tflite_reader import read_tflite
 
 ARENA_ALIGNMENT = 16
+
+# Resource limits (README "Limits"). The largest MCU/SoC SRAM this engine targets is a few MiB
+# (up to about 14 MiB on the largest Cortex-M55/M85 SoCs; Cortex-A boards run it in DRAM), so
+# an arena or a single activation above 64 MiB is a corrupt or mistaken model, and 256 MiB of
+# constant data is far past any flash that holds a blob (MLPerf Tiny models: 27-271 KB).
+DEFAULT_MAX_ARENA_BYTES = 64 << 20
+DEFAULT_MAX_TENSOR_BYTES = 64 << 20
+DEFAULT_MAX_CONSTANT_BYTES = 256 << 20
+MAX_BLOB_TENSORS = 0xFFFF  # u16 count; operator records index 0..0xFFFE (0xFFFF: absent)
+_INT_RANGES = {"int8": (-128, 127), "uint8": (0, 255), "int16": (-32768, 32767)}
+_INT32 = (-(1 << 31), (1 << 31) - 1)
+_F32_TINY = float(np.finfo(np.float32).tiny)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Conversion refuses a model above any of these (bytes)."""
+
+    arena_bytes: int = DEFAULT_MAX_ARENA_BYTES
+    tensor_bytes: int = DEFAULT_MAX_TENSOR_BYTES
+    constant_bytes: int = DEFAULT_MAX_CONSTANT_BYTES
 
 
 @dataclass
@@ -67,40 +93,154 @@ class Conversion:
         }
 
 
+def _tname(t: Tensor) -> str:
+    return f"tensor {t.index} '{t.name}'"
+
+
 def _check_io(graph: Graph) -> None:
     if not graph.inputs or not graph.outputs:
         raise ConversionError("model declares no inputs or no outputs")
+    if len(graph.inputs) > 255 or len(graph.outputs) > 255:
+        raise ConversionError(f"model has {len(graph.inputs)} inputs and {len(graph.outputs)} "
+                              "outputs; the blob format allows 1..255 of each")
+    if not graph.ops:
+        raise ConversionError("model has no operators")
     for role, idx in (("input", graph.inputs), ("output", graph.outputs)):
         for i in idx:
             t = graph.tensors[i]
             if t.dtype not in DTYPES:
-                raise ConversionError(f"model {role} '{t.name}' has unsupported type {t.dtype}")
+                raise ConversionError(f"model {role} {_tname(t)} has unsupported type {t.dtype}")
             if len(t.shape) > 6 or any(d < 1 or d > 0xFFFF for d in t.shape):
-                raise ConversionError(f"model {role} '{t.name}' has unsupported shape {list(t.shape)}")
-    for i in graph.inputs:
-        if graph.tensors[i].is_const:
-            raise ConversionError(f"model input '{graph.tensors[i].name}' is a constant")
+                raise ConversionError(f"model {role} {_tname(t)} has unsupported shape "
+                                      f"{list(t.shape)}")
+    for role, idx in (("input", graph.inputs), ("output", graph.outputs)):
+        for i in idx:
+            if graph.tensors[i].is_const:  # the engine's I/O tensors live in the arena
+                raise ConversionError(f"model {role} {_tname(graph.tensors[i])} is a constant")
+
+
+def _check_quantization(t: Tensor) -> None:
+    """Scales and zero points the engine and TFLM accept: positive normal float32 scales,
+    zero points inside the tensor type (int32 for the others, the blob's field)."""
+    if not t.quantized:
+        return
+    for s in t.scales:  # type: ignore[union-attr]
+        s = float(s)
+        if not math.isfinite(s) or s < _F32_TINY:
+            raise ConversionError(f"{_tname(t)} has scale {s!r}; quantization scales must be "
+                                  "positive, finite, normal float32 numbers")
+    lo, hi = _INT_RANGES.get(t.dtype, _INT32)
+    for zp in t.zero_points if t.zero_points is not None else ():
+        if not lo <= int(zp) <= hi:
+            raise ConversionError(f"{_tname(t)} ({t.dtype}) has zero point {int(zp)} outside "
+                                  f"[{lo}, {hi}]")
+
+
+def _check_tensors(graph: Graph, limits: Limits) -> None:
+    """Every tensor an operator or the model I/O refers to: shape, quantization, size limits."""
+    referenced: set[int] = set(graph.inputs) | set(graph.outputs)
+    for op in graph.ops:
+        referenced.update(i for i in op.inputs + op.outputs if i >= 0)
+    const_total = 0
+    for i in sorted(referenced):
+        t = graph.tensors[i]
+        if len(t.shape) > 8 or any(d < 0 for d in t.shape):
+            raise ConversionError(f"{_tname(t)} has a dynamic or invalid shape {list(t.shape)}")
+        nbytes = t.elements * (DTYPES[t.dtype][1].itemsize if t.dtype in DTYPES else 1)
+        if nbytes > limits.tensor_bytes:
+            raise ConversionError(f"{_tname(t)} shape {list(t.shape)} is {nbytes} bytes, above "
+                                  f"the limit of {limits.tensor_bytes} bytes for one tensor")
+        if t.is_const:
+            const_total += nbytes
+        _check_quantization(t)
+    if const_total > limits.constant_bytes:
+        raise ConversionError(f"constant data of {const_total} bytes is above the limit of "
+                              f"{limits.constant_bytes} bytes")
+
+
+def _lower_all(graph: Graph, pool: ConstPool) -> list[LoweredOp]:
+    lowered = []
+    for op in graph.ops:
+        try:
+            lop = lower(graph, op, pool)
+        except (ConversionError, MemoryError):
+            raise
+        except Exception as exc:  # a converter bug: still one clear line, marked internal
+            raise ConversionError(f"internal converter error ({type(exc).__name__}: {exc}); "
+                                  "please report it with the model", op.index, op.name,
+                                  internal=True) from exc
+        for o in lop.outputs:
+            if graph.tensors[o].is_const:
+                raise ConversionError(f"output {_tname(graph.tensors[o])} is a constant",
+                                      op.index, op.name)
+        for p in lop.params:
+            if not _INT32[0] <= int(p) <= _INT32[1]:
+                raise ConversionError(f"parameter {p} does not fit the blob's int32 parameter "
+                                      "words (shapes or scales too large)", op.index, op.name)
+        lowered.append(lop)
+    return lowered
 
 
 def convert(model: str | Path | bytes, *, keep_names: bool = False,
-            alignment: int = ARENA_ALIGNMENT, target: str | None = None) -> Conversion:
+            alignment: int = ARENA_ALIGNMENT, target: str | None = None,
+            max_arena_bytes: int | None = None, max_tensor_bytes: int | None = None,
+            max_constant_bytes: int | None = None, engine_check: bool = True) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
 
     `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
     engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
     the blob runs on every target (pyruntime.kernels).
 
-    Raises ModelReadError for unreadable files and ConversionError (with the operator index,
-    name and reason) for anything the engine does not support.
+    Every failure is a ConversionError (ModelReadError, a subclass, for unreadable files) naming
+    the operator (index, name) or the tensor and the reason; OSError when the file cannot be
+    read. The limits (bytes) default to DEFAULT_MAX_ARENA_BYTES, DEFAULT_MAX_TENSOR_BYTES and
+    DEFAULT_MAX_CONSTANT_BYTES. With `engine_check` (default) the finished blob also goes
+    through the engine's own loader (pyrt_init, when the compiled engine is installed), so a
+    blob returned here is one the engine accepts.
     """
     raw = Path(model).read_bytes() if isinstance(model, (str, Path)) else bytes(model)
     name = Path(model).name if isinstance(model, (str, Path)) else ""
+    limits = Limits(
+        DEFAULT_MAX_ARENA_BYTES if max_arena_bytes is None else int(max_arena_bytes),
+        DEFAULT_MAX_TENSOR_BYTES if max_tensor_bytes is None else int(max_tensor_bytes),
+        DEFAULT_MAX_CONSTANT_BYTES if max_constant_bytes is None else int(max_constant_bytes))
+    try:
+        return _convert(raw, name, keep_names, alignment, limits, engine_check, target)
+    except (ConversionError, MemoryError, RecursionError):
+        raise
+    except BlobFormatError as exc:
+        raise ConversionError(str(exc)) from exc
+    except Exception as exc:  # a converter bug: still one clear line, marked internal
+        raise ConversionError(f"internal converter error ({type(exc).__name__}: {exc}); please "
+                              "report it with the model", internal=True) from exc
+
+
+def write_output(data: bytes, path: str | Path) -> None:
+    """Write `data` to `path` atomically: a temporary file beside it, renamed only once
+    complete, so a failed conversion never leaves a partial or stale blob behind."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
+             engine_check: bool, target: str | None) -> Conversion:
     graph = read_tflite(raw)
     _check_io(graph)
+    _check_tensors(graph, limits)
     fold_constant_reshapes(graph)
     aliases = alias_reshapes(graph)
     pool = ConstPool()
-    lowered = [lower(graph, op, pool) for op in graph.ops]
+    lowered = _lower_all(graph, pool)
     try:
         sets = plan_sets(target)
     except ValueError as exc:
@@ -113,18 +253,28 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
     for op in lowered:
         used.update(i for i in op.inputs + op.outputs if i >= 0)
     order = sorted(used)
+    if len(order) > MAX_BLOB_TENSORS:
+        raise ConversionError(f"the blob would hold {len(order)} tensors; the format allows "
+                              f"{MAX_BLOB_TENSORS}")
     tmap = {g: b for b, g in enumerate(order)}
     for t in order:
         tensor = graph.tensors[t]
         if tensor.dtype not in DTYPES:
-            raise ConversionError(f"tensor '{tensor.name}' has unsupported type {tensor.dtype}")
-        if len(tensor.shape) > 6 or any(d > 0xFFFF for d in tensor.shape):
-            raise ConversionError(f"tensor '{tensor.name}' shape {list(tensor.shape)} exceeds the "
-                                  "format's limits (rank 6, dims <= 65535)")
+            raise ConversionError(f"{_tname(tensor)} has unsupported type {tensor.dtype}")
+        if len(tensor.shape) > 6 or any(d < 1 or d > 0xFFFF for d in tensor.shape):
+            raise ConversionError(f"{_tname(tensor)} shape {list(tensor.shape)} exceeds the "
+                                  "format's limits (rank 6, dims 1..65535)")
+        _check_quantization(tensor)
 
     buffers = _lifetimes(graph, lowered, order, aliases)
-    arena = plan(list(buffers.values()), alignment)
     bound = lower_bound(list(buffers.values()))
+    if bound > limits.arena_bytes:
+        raise ConversionError(f"the model needs an arena of at least {bound} bytes, above the "
+                              f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
+    arena = plan(list(buffers.values()), alignment)
+    if arena > limits.arena_bytes:
+        raise ConversionError(f"the memory plan needs an arena of {arena} bytes, above the "
+                              f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
 
     records = []
     for t in order:
@@ -150,11 +300,39 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
             op.code, [tmap[x] if x >= 0 else -1 for x in op.inputs], [tmap[x] for x in op.outputs],
             op.params, scratch.offset if scratch else 0, op.scratch_bytes, op.version))
     const_bytes = pool.bytes()
+    if len(const_bytes) > limits.constant_bytes:
+        raise ConversionError(f"constant data of {len(const_bytes)} bytes is above the limit of "
+                              f"{limits.constant_bytes} bytes")
     data = fmt.write_blob(fmt.Blob(records, op_records, [tmap[i] for i in graph.inputs],
                                    [tmap[i] for i in graph.outputs], const_bytes, arena),
                           keep_names=keep_names)
+    if engine_check:
+        _engine_check(data, graph, lowered, order, limits.arena_bytes)
     return Conversion(data, graph, lowered, tmap, arena, bound, len(const_bytes), len(raw), name,
                       list(buffers.values()))
+
+
+def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: list[int],
+                  max_arena: int) -> None:
+    """Run the blob through the engine's loader (pyrt_init); a refusal becomes a
+    ConversionError naming the source operator or tensor. Skipped without the compiled engine."""
+    try:
+        from .runtime import check_blob, section_of
+    except ImportError:
+        return
+    try:
+        check_blob(data, max_arena_bytes=max_arena)
+    except EngineError as exc:
+        section = section_of(data, exc.offset) if exc.offset else None
+        reason = f"the engine refuses the converted model: {exc}"
+        if section == fmt.SEC_OPS and 0 <= exc.index < len(lowered):
+            op = lowered[exc.index]
+            raise ConversionError(reason, op.source_index, op.name,
+                                  engine_status=exc.status) from exc
+        if section == fmt.SEC_TENSORS and 0 <= exc.index < len(order):
+            t = graph.tensors[order[exc.index]]
+            raise ConversionError(f"{_tname(t)}: {reason}", engine_status=exc.status) from exc
+        raise ConversionError(reason, engine_status=exc.status) from exc
 
 
 def _lifetimes(graph: Graph, ops: list[LoweredOp], order: list[int],

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,7 +63,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_flash(args: argparse.Namespace) -> int:
-    blob = Path(args.blob).read_bytes()
+    from .cli import read_file
+    blob = read_file(args.blob, "blob")
 
     def body(client: Any) -> int:
         from .flash import flash_blob

@@ -147,7 +147,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    blob = Path(args.blob).read_bytes()
+    from .cli import read_file
+    blob = read_file(args.blob, "blob")
     h, c = export_c(blob, Path(args.output), args.symbol)
     print(f"wrote {c} and {h} ({len(blob)} bytes)")
     names = ops_of_blob(blob)
@@ -159,4 +160,5 @@ def run_cli(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     _p = argparse.ArgumentParser(prog="python -m pyruntime.export_c")
     add_arguments(_p)
-    sys.exit(run_cli(_p.parse_args()))
+    from .cli import run_command
+    sys.exit(run_command(run_cli, _p.parse_args(), "pyruntime export-c"))

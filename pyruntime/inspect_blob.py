@@ -30,6 +30,27 @@ def lifetimes(b: fmt.Blob) -> dict[int, tuple[int, int]]:
     return {t: (s[0], s[1]) for t, s in span.items()}
 
 
+MAX_CELL = 160  # characters of one table cell (an operator with hundreds of inputs)
+
+
+def _cell(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 3] + "..."
+
+
+def engine_verdict(data: bytes) -> tuple[bool, str]:
+    """(accepted, one line): what the engine's loader (pyrt_init) says about the blob."""
+    from .errors import PyruntimeError
+    try:
+        from .runtime import check_blob
+    except ImportError:
+        return True, "not checked (the compiled engine is not installed)"
+    try:
+        check_blob(data)
+    except PyruntimeError as exc:
+        return False, f"REFUSED by pyrt_init: {exc}"
+    return True, "accepted by pyrt_init"
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
@@ -78,7 +99,7 @@ def describe(b: fmt.Blob) -> str:
         ins = " ".join(f"{_tname(b, t)}{list(b.tensors[t].dims)}" if t >= 0 else "-"
                        for t in op.inputs)
         outs = " ".join(f"{_tname(b, t)}{list(b.tensors[t].dims)}" for t in op.outputs)
-        rows.append([str(i), op_name(op.code), ins, outs, shown])
+        rows.append([str(i), op_name(op.code), _cell(ins), _cell(outs), _cell(shown)])
     parts += [_table(["#", "op", "inputs", "outputs", "parameters"], rows), "", "Tensors"]
     rows = []
     for i, r in enumerate(b.tensors):

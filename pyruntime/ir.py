@@ -61,7 +61,10 @@ class Tensor:
 
     @property
     def elements(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
+        n = 1
+        for d in self.shape:  # Python ints: no int64 wrap-around on corrupt shapes
+            n *= int(d)
+        return n
 
     @property
     def nbytes(self) -> int:

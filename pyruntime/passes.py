@@ -10,7 +10,8 @@ def fold_constant_reshapes(graph: Graph) -> None:
     """A reshape of a constant is a constant: give the output the data and drop the operator."""
     keep = []
     for op in graph.ops:
-        if op.code in RESHAPE_CODES and op.inputs and graph.tensors[op.inputs[0]].is_const:
+        if op.code in RESHAPE_CODES and op.inputs and op.inputs[0] >= 0 and op.outputs \
+                and graph.tensors[op.inputs[0]].is_const:
             src, dst = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
             if src.elements == dst.elements and src.dtype == dst.dtype:
                 dst.data = src.data.reshape(dst.shape)  # type: ignore[union-attr]
@@ -29,13 +30,14 @@ def alias_reshapes(graph: Graph) -> dict[int, int]:
     aliases: dict[int, int] = {}
     keep = []
     for op in graph.ops:
-        if op.code in RESHAPE_CODES and len(graph.ops) > 1 and op.inputs:
+        if op.code in RESHAPE_CODES and len(graph.ops) > 1 and op.inputs and op.inputs[0] >= 0 \
+                and op.outputs:
             src, dst = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
             if not src.is_const and src.dtype == dst.dtype and src.nbytes == dst.nbytes:
                 aliases[op.outputs[0]] = aliases.get(op.inputs[0], op.inputs[0])
                 continue
         keep.append(op)
-    if not keep:  # every op was a reshape: keep the last one to give the blob an operator
+    if not keep and graph.ops:  # every op was a reshape: keep the last one, the blob needs one
         keep = [graph.ops[-1]]
         aliases.pop(graph.ops[-1].outputs[0], None)
     graph.ops = keep

@@ -79,7 +79,12 @@ def activation_range(activation: str, scale: float, zero_point: int,
     s = np.float32(scale)
 
     def quantize(x: float) -> int:
-        return zero_point + round_half_away(float(np.float32(np.float32(x) / s)))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            q = float(np.float32(np.float32(x) / s))
+        if not math.isfinite(q) or abs(q) >= 2.0 ** 31:
+            raise ValueError(f"fused activation {activation}: bound {x} / scale {float(s)!r} "
+                             "does not fit int32")
+        return zero_point + round_half_away(q)
 
     if activation in ("NONE", None):
         return qmin, qmax

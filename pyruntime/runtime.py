@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import os
 import struct
 import time
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from pyruntime.errors import ArenaTooSmallError, EngineError, InputError
+from pyruntime.errors import ArenaTooSmallError, EngineError, InputError, ResourceLimitError
 
 try:
     from pyruntime._engine import ffi, lib  # type: ignore[import-not-found]
@@ -26,6 +27,27 @@ except ImportError as exc:  # pragma: no cover - only without a built extension
     ) from exc
 
 ALIGN = int(lib.PYRT_ALIGN)
+
+# The largest arena Engine allocates unless told otherwise: a blob's header can ask for up to
+# 4 GiB, and a host-side run must not take the machine down on a corrupt or hostile blob.
+# Override per engine with Engine(blob, max_arena_bytes=N) or for the process with the
+# environment variable PYRT_MAX_ARENA_BYTES (bytes). Same default as the converter's limit.
+DEFAULT_MAX_ARENA_BYTES = 64 << 20
+MAX_ARENA_ENV = "PYRT_MAX_ARENA_BYTES"
+
+
+def max_arena_bytes() -> int:
+    """The arena limit in force: $PYRT_MAX_ARENA_BYTES if set, else DEFAULT_MAX_ARENA_BYTES."""
+    value = os.environ.get(MAX_ARENA_ENV, "").strip()
+    if not value:
+        return DEFAULT_MAX_ARENA_BYTES
+    try:
+        n = int(value, 0)
+    except ValueError:
+        raise ResourceLimitError(f"{MAX_ARENA_ENV}={value!r} is not a number of bytes") from None
+    if n < 0:
+        raise ResourceLimitError(f"{MAX_ARENA_ENV}={value!r} is negative")
+    return n
 
 # What each status means (mirrors the comments in pyruntime.h).
 STATUS_MEANINGS: dict[int, str] = {
@@ -81,7 +103,7 @@ def status_name(code: int) -> str:
     return ffi.string(name).decode() if name != ffi.NULL else f"status {code}"
 
 
-def _section_at(blob: bytes, offset: int) -> int | None:
+def section_of(blob: bytes, offset: int) -> int | None:
     """Id of the section of `blob` containing byte `offset`; 0 for the section table itself.
 
     Reads the (possibly corrupt) section table defensively; None when it cannot tell.
@@ -121,7 +143,7 @@ def _location(blob: bytes, code: int, index: int, offset: int) -> str:
         return ""
     what = _STATUS_RECORDS.get(code, "item")
     if offset > 0:
-        section = _section_at(blob, offset)
+        section = section_of(blob, offset)
         if section == 0:
             what = "section"
         elif section is not None and section in _SECTION_RECORDS:
@@ -188,14 +210,71 @@ class Profile:
     total_ns: int
 
 
-class _AlignedBuffer:
-    """A zeroed byte buffer from ffi.new whose usable start is `align`-byte aligned."""
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
 
-    def __init__(self, nbytes: int, align: int = ALIGN) -> None:
+
+class _AlignedBuffer:
+    """A byte buffer from ffi.new whose usable start is `align`-byte aligned (zeroed unless
+    `clear` is False)."""
+
+    def __init__(self, nbytes: int, align: int = ALIGN, clear: bool = True) -> None:
         self.nbytes = nbytes
-        self._owner = ffi.new("uint8_t[]", nbytes + align)
+        self._owner = (ffi.new if clear else _new_uncleared)("uint8_t[]", nbytes + align)
         pad = (-int(ffi.cast("uintptr_t", self._owner))) % align
         self.ptr = self._owner + pad
+
+
+def _check_arena_limit(requested: int, limit: int | None, what: str) -> None:
+    limit = max_arena_bytes() if limit is None else limit
+    if requested > limit:
+        raise ResourceLimitError(
+            f"{what} asks for an arena of {requested} bytes, above the limit of {limit} bytes "
+            f"(Engine(max_arena_bytes=...) or ${MAX_ARENA_ENV} raise it)", requested, limit)
+
+
+def _diag_error(status: int, blob: bytes, diag: Any, context: str = "") -> EngineError:
+    return _engine_error(status, blob=blob, index=int(diag.index), offset=int(diag.offset),
+                         context=context)
+
+
+def blob_info(blob: bytes | bytearray | memoryview) -> dict[str, int]:
+    """What pyrt_query reads from a blob's header (no allocation beyond a copy of the blob):
+    format_major/minor, blob_bytes, arena_bytes, state_bytes (this host), n_tensors, n_ops,
+    n_inputs, n_outputs. EngineError if the header is unusable."""
+    data = bytes(blob)
+    buf = _AlignedBuffer(len(data))
+    ffi.memmove(buf.ptr, data, len(data))
+    info = ffi.new("pyrt_info *")
+    status = int(lib.pyrt_query(buf.ptr, len(data), info))
+    if status != int(lib.PYRT_OK):
+        raise _engine_error(status, blob=data, context="reading the blob header")
+    return {k: int(getattr(info, k)) for k in (
+        "format_major", "format_minor", "blob_bytes", "arena_bytes", "state_bytes", "n_tensors",
+        "n_ops", "n_inputs", "n_outputs")}
+
+
+def check_blob(blob: bytes | bytearray | memoryview, max_arena_bytes: int | None = None) -> None:
+    """Validate `blob` with the engine's loader (pyrt_init) without running it: EngineError
+    naming the status and record if the engine refuses it, ResourceLimitError if its arena is
+    above the limit (as for Engine). The arena is reserved but never touched."""
+    data = bytes(blob)
+    n = len(data)
+    buf = _AlignedBuffer(n)
+    ffi.memmove(buf.ptr, data, n)
+    info = ffi.new("pyrt_info *")
+    status = int(lib.pyrt_query(buf.ptr, n, info))
+    if status != int(lib.PYRT_OK):
+        raise _engine_error(status, blob=data, context="reading the blob header")
+    _check_arena_limit(int(info.arena_bytes), max_arena_bytes, "the blob")
+    arena = _AlignedBuffer(int(info.arena_bytes), clear=False)
+    state = _AlignedBuffer(int(info.state_bytes))
+    model_pp = ffi.new("pyrt_model **")
+    diag = ffi.new("pyrt_diag *")
+    diag.index = -1
+    status = int(lib.pyrt_init(model_pp, state.ptr, int(info.state_bytes), buf.ptr, n, arena.ptr,
+                               int(info.arena_bytes), diag))
+    if status != int(lib.PYRT_OK):
+        raise _diag_error(status, data, diag)
 
 
 def _tensor_info(tensor: Any, index: int) -> TensorInfo:
@@ -230,10 +309,13 @@ class Engine:
     """One model loaded into the C engine, with its own arena and state.
 
     `blob` is copied into a 16-byte aligned buffer. `arena_bytes` defaults to the size the
-    blob's memory plan needs; a smaller one raises ArenaTooSmallError.
+    blob's memory plan needs; a smaller one raises ArenaTooSmallError. Before allocating
+    anything, an arena above `max_arena_bytes` (default: $PYRT_MAX_ARENA_BYTES, else
+    DEFAULT_MAX_ARENA_BYTES = 64 MiB) raises ResourceLimitError.
     """
 
-    def __init__(self, blob: bytes | bytearray | memoryview, arena_bytes: int | None = None) -> None:
+    def __init__(self, blob: bytes | bytearray | memoryview, arena_bytes: int | None = None,
+                 *, max_arena_bytes: int | None = None) -> None:
         self._blob_bytes = bytes(blob)
         n = len(self._blob_bytes)
         self._blob = _AlignedBuffer(n)
@@ -249,6 +331,8 @@ class Engine:
             arena_bytes = self._planned_arena
         if arena_bytes < 0:
             raise ValueError(f"arena_bytes must be >= 0, got {arena_bytes}")
+        _check_arena_limit(arena_bytes, max_arena_bytes,
+                           "the blob" if arena_bytes == self._planned_arena else "arena_bytes")
         self._arena = _AlignedBuffer(arena_bytes)
         self._state = _AlignedBuffer(self._state_bytes)
 

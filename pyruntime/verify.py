@@ -51,14 +51,37 @@ class VerifyReport:
         return all(o.mismatched_inputs == 0 for o in self.outputs)
 
 
+def check_given(given: np.ndarray, specs: Sequence[tuple[np.dtype, tuple[int, ...]]]
+                ) -> list[np.ndarray]:
+    """The given inputs as a list of samples of the model input's dtype and shape; InputError
+    (naming the expectation) for a multi-input model, a wrong shape, an unsafe dtype or values
+    outside the input type's range."""
+    from .errors import InputError
+    if len(specs) != 1:
+        raise InputError("given inputs work for single-input models only")
+    dtype, shape = np.dtype(specs[0][0]), specs[0][1]
+    given = np.asarray(given)
+    expect = f"the model input is {dtype}{list(shape)} (or a batch of them)"
+    if not np.can_cast(given.dtype, dtype, casting="same_kind"):
+        raise InputError(f"array of dtype {given.dtype} cannot be used: {expect}")
+    if given.dtype.kind in "iu" and dtype.kind in "iu" and given.size:
+        info = np.iinfo(dtype)
+        if given.min() < info.min or given.max() > info.max:
+            raise InputError(f"values outside the {dtype} range [{info.min}, {info.max}]: "
+                             f"{expect}")
+    try:
+        batch = as_batch(given, shape)
+    except ValueError:
+        raise InputError(f"array of shape {list(given.shape)}: {expect}") from None
+    return [np.ascontiguousarray(x.astype(dtype, casting="same_kind")) for x in batch]
+
+
 def input_sets(specs: Sequence[tuple[np.dtype, tuple[int, ...]]], given: np.ndarray | None,
                count: int, seed: int) -> Iterator[list[np.ndarray]]:
     """The given inputs (single-input models) followed by `count` seeded random ones."""
     if given is not None:
-        if len(specs) != 1:
-            raise ValueError("--inputs works for single-input models only")
-        for x in as_batch(given, specs[0][1]):
-            yield [np.ascontiguousarray(x.astype(specs[0][0], casting="same_kind"))]
+        for x in check_given(given, specs):
+            yield [x]
     rng = np.random.default_rng(seed)
     for _ in range(count):
         yield [random_input(dt, shape, rng) for dt, shape in specs]
@@ -71,10 +94,16 @@ def verify(model: str | Path | bytes, given: np.ndarray | None = None, count: in
     from .reference import TflmReference
     from .runtime import Engine
 
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
     conv = convert(model)
     engine = Engine(conv.blob)
-    ref = TflmReference(model if not isinstance(model, bytes) else model)
     specs = [(t.dtype, t.shape) for t in engine.inputs]
+    if given is not None:
+        check_given(given, specs)  # before TFLM loads the model: fail fast
+    elif count < 1:
+        raise ValueError("nothing to verify: count is 0 and no inputs are given")
+    ref = TflmReference(model if not isinstance(model, bytes) else model)
     report = VerifyReport(0, [OutputDiff(i) for i in range(len(engine.outputs))])
     for n, xs in enumerate(input_sets(specs, given, count, seed)):
         ours = engine.invoke(*xs)

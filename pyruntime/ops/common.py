@@ -13,6 +13,9 @@ from ..errors import ConversionError
 from ..ir import Graph, Op, Tensor
 
 ACTIVATIONS = ("NONE", "RELU", "RELU6", "RELU_N1_TO_1")
+# Window limits of the engine (runtime_c/src/validate.c, pyrt_check_window).
+MAX_STRIDE = 65535
+MAX_EFFECTIVE_FILTER = 1 << 24
 
 
 @dataclass
@@ -76,7 +79,10 @@ class Ctx:
 
     def activation(self, out: Tensor) -> tuple[int, int]:
         act = self.option("fused_activation_function", ACTIVATIONS)
-        return quant.activation_range(act, out.scale, out.zero_point)
+        try:
+            return quant.activation_range(act, out.scale, out.zero_point)
+        except ValueError as exc:
+            raise self.fail(f"output '{out.name}': {exc}") from exc
 
 
 def out_size(padding: str, size: int, filt: int, stride: int, dilation: int) -> int:
@@ -97,8 +103,13 @@ def window(c: Ctx, x: Tensor, y: Tensor, fh: int, fw: int, dil_h: int = 1, dil_w
     """Strides and paddings of a 2-D window op; checks the output spatial size as TFLite does."""
     padding = c.option("padding", ("SAME", "VALID"))
     sh, sw = int(c.op.options.get("stride_h", 1)), int(c.op.options.get("stride_w", 1))
-    if sh < 1 or sw < 1 or dil_h < 1 or dil_w < 1:
-        raise c.fail(f"invalid stride ({sh},{sw}) or dilation ({dil_h},{dil_w})")
+    if not all(1 <= v <= MAX_STRIDE for v in (sh, sw, dil_h, dil_w)):
+        raise c.fail(f"invalid stride ({sh},{sw}) or dilation ({dil_h},{dil_w}): the engine "
+                     f"takes 1..{MAX_STRIDE}")
+    for k, d in ((fh, dil_h), (fw, dil_w)):
+        if (k - 1) * d + 1 > MAX_EFFECTIVE_FILTER:
+            raise c.fail(f"filter {k} with dilation {d} spans more than {MAX_EFFECTIVE_FILTER} "
+                         "elements")
     oh = out_size(padding, x.shape[1], fh, sh, dil_h)
     ow = out_size(padding, x.shape[2], fw, sw, dil_w)
     if (oh, ow) != tuple(y.shape[1:3]):

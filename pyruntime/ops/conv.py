@@ -103,8 +103,11 @@ def _conv_like(graph: Graph, op: Op, pool: ConstPool, depthwise: bool) -> Lowere
 def activation_range(c: Ctx, y: Tensor) -> tuple[int, int]:
     if y.dtype == "int16":
         act = c.option("fused_activation_function", ("NONE", "RELU", "RELU6", "RELU_N1_TO_1"))
-        return quant.activation_range(act, y.scale, y.zero_point, quant.INT16_MIN,
-                                      quant.INT16_MAX)
+        try:
+            return quant.activation_range(act, y.scale, y.zero_point, quant.INT16_MIN,
+                                          quant.INT16_MAX)
+        except ValueError as exc:
+            raise c.fail(f"output '{y.name}': {exc}") from exc
     return c.activation(y)
 
 

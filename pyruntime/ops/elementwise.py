@@ -45,7 +45,10 @@ def act_range(c: Ctx, y: Tensor) -> tuple[int, int]:
         raise c.fail(f"unsupported fused_activation_function {act!r}; supported: NONE, RELU, "
                      "RELU6, RELU_N1_TO_1")
     lo, hi = INT_RANGES[y.dtype]
-    return quant.activation_range(act, y.scale, y.zero_point, lo, hi)
+    try:
+        return quant.activation_range(act, y.scale, y.zero_point, lo, hi)
+    except ValueError as exc:
+        raise c.fail(f"output '{y.name}': {exc}") from exc
 
 
 def _lowered(op: Op, params: list[int]) -> LoweredOp:

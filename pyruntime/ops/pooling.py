@@ -5,6 +5,8 @@ from ..constpool import ConstPool
 from ..ir import Graph, Op
 from .common import Layout, Ctx, LoweredOp, OpDef, window
 
+MAX_POOL_FILTER = 4096  # filter_h * filter_w * 128 must fit the engine's int32 sum
+
 def lower_pool(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     c = Ctx(graph, op)
     c.arity((1, 1), 1)
@@ -13,9 +15,15 @@ def lower_pool(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     if x.shape[0] != y.shape[0] or x.shape[3] != y.shape[3]:
         raise c.fail(f"input {list(x.shape)} and output {list(y.shape)} differ in batch or depth")
     fh, fw = int(c.option("filter_height")), int(c.option("filter_width"))
-    if fh < 1 or fw < 1:
-        raise c.fail(f"invalid filter size ({fh},{fw})")
+    if not (1 <= fh <= MAX_POOL_FILTER and 1 <= fw <= MAX_POOL_FILTER):
+        raise c.fail(f"invalid filter size ({fh},{fw}); the engine takes 1..{MAX_POOL_FILTER} "
+                     "(the int32 window sum)")
     sh, sw, ph, pw = window(c, x, y, fh, fw)
+    # TFLite fails on an empty window: the first and last windows must overlap the input
+    if ph >= fh or pw >= fw or (y.shape[1] - 1) * sh - ph >= x.shape[1] \
+            or (y.shape[2] - 1) * sw - pw >= x.shape[2]:
+        raise c.fail(f"filter ({fh},{fw}) with stride ({sh},{sw}) leaves a window outside the "
+                     f"input {list(x.shape)}")
     act_min, act_max = c.activation(y)
     params = [sh, sw, fh, fw, ph, pw, act_min, act_max]
     return LoweredOp(op.code, op.name, [op.inputs[0]], [op.outputs[0]], params, op.index)

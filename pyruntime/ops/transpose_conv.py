@@ -47,6 +47,8 @@ def lower_transpose_conv(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
         raise c.fail(f"invalid stride ({sh},{sw})")
     ph = tflite_padding(padding, y.shape[1], kh, sh)
     pw = tflite_padding(padding, y.shape[2], kw, sw)
+    if not (0 <= ph <= 1 << 24 and 0 <= pw <= 1 << 24):
+        raise c.fail(f"padding ({ph},{pw}) outside the engine's 0..{1 << 24}")
     if bias_idx >= 0:
         if int16:
             b = c.tensor("bias", bias_idx, ("int64",), const=True, quantized=False)
