@@ -54,16 +54,6 @@ def test_tflite_fields_cover_the_structure() -> None:
     assert any("options+" in f.label for f in mutate_campaign.tflite_fields(model))
 
 
-def test_known_c_bug_pattern() -> None:
-    blob = bytearray(mutate_campaign.load_seeds("blob", mlperf=False)["conv_chain"])
-    assert not mutate_campaign.known_c_bug(bytes(blob))
-    b = mutate_campaign.blob_fields(bytes(blob))
-    idx = next(f for f in b if f.label == "op[0].tensor[0]")
-    blob[24:26] = (0x9000).to_bytes(2, "little")
-    blob[idx.pos:idx.pos + 2] = (0x8001).to_bytes(2, "little")
-    assert mutate_campaign.known_c_bug(bytes(blob))
-
-
 def _harness(name: str) -> ModuleType:
     pytest.importorskip("atheris")
     path = REPO_ROOT / "tests" / "fuzz" / name / "harness.py"

@@ -18,13 +18,14 @@ parameters) and CONST bytes, with the CRC fixed up afterwards (so the structural
 reached). 1-3 mutations per mutant, occasionally a truncation. Mutant i is a pure function of
 (--seed, kind, i): a campaign is reproducible, and `--only I` replays one mutant.
 
-Each mutant runs in a pool of worker processes, each under RLIMIT_AS = 1 GiB (--memory-mb) and a
+Each mutant runs in a pool of worker processes, each under a 1 GiB memory limit (--memory-mb) and a
 per-mutant time limit (--timeout). Reported: exceptions other than the documented error classes
 (pyruntime.errors.DOCUMENTED_ERRORS; a ConversionError marked `internal` counts as a finding),
 crashes (a worker killed by a signal), hangs (time limit), memory (MemoryError under the limit).
-The known C loader bug (an operator tensor index >= 0x8000 read as a signed int16 in pyrt_init,
-reached by a blob with more than 0x8000 tensors: one blob mutant in 500 is re-written that way)
-is counted apart, whether it crashes the engine or makes it accept a blob read_blob refuses. Every finding's mutant is saved under --out/findings/. Exit status 1
+One blob mutant in 500 is re-written with more than 0x8000 tensors and an operator index of
+0x8000 or above (the shape of the C loader bug fixed in blob format 2: such an index was read as
+a negative int16); the engine must refuse or run it like any other mutant.
+Every finding's mutant is saved under --out/findings/. Exit status 1
 when any unexpected finding remains, else 0. A JSON summary goes to --out/summary-KIND.json.
 """
 from __future__ import annotations
@@ -328,8 +329,8 @@ def _write(b: bytearray, f: Field, rng: random.Random, extra: list[int]) -> str:
 
 def inflate_tensors(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
     """A blob re-written with more than 0x8000 tensor records (copies of its first arena
-    tensor) and one operator index pointing above 0x7FFF: the shape of the known C loader bug
-    (an index >= 0x8000 read as a negative int16). About 1 MB."""
+    tensor) and one operator index pointing above 0x7FFF: the shape of the C loader bug fixed in
+    blob format 2 (an index >= 0x8000 read as a negative int16). About 1 MB."""
     from pyruntime import blob as fmt
 
     b = fmt.read_blob(data)
@@ -425,33 +426,6 @@ def load_seeds(kind: str, mlperf: bool = True) -> dict[str, bytes]:
 
 # ---- what one mutant does (runs in a worker) ------------------------------------------------
 
-def known_c_bug(blob: bytes) -> bool:
-    """The C loader bug being fixed: an operator tensor index >= 0x8000 (other than -1) reaches
-    the kernels' check functions as a negative int16 when n_tensors > 0x8000."""
-    try:
-        n_t = _u16(blob, 24)
-        if n_t <= 0x8000:
-            return False
-        n_sec = _u16(blob, 30)
-        ops = None
-        for i in range(min(n_sec, 16)):
-            sid, off, length = struct.unpack_from("<III", blob, 32 + 12 * i)
-            if sid == 2:
-                ops = (off, length)
-        if ops is None:
-            return False
-        pos, end = ops[0], ops[0] + ops[1]
-        while pos + 16 <= min(end, len(blob)):
-            nin, nout, npar = blob[pos + 3], blob[pos + 4], _u16(blob, pos + 6)
-            for k in range(nin + nout):
-                if pos + 18 + 2 * k <= len(blob) and 0x8000 <= _u16(blob, pos + 16 + 2 * k) < 0xFFFF:
-                    return True
-            pos += 16 + (2 * (nin + nout) + 3) // 4 * 4 + 4 * npar
-    except struct.error:
-        return False
-    return False
-
-
 def run_tflite(data: bytes) -> dict[str, Any]:
     import numpy as np
 
@@ -498,9 +472,6 @@ def run_blob(data: bytes) -> dict[str, Any]:
         res["outcome"] = "refused"
         return res
     res["engine"] = "accepted"
-    if res["read"] != "ok" and known_c_bug(data):  # the loader bug lets the bad index through
-        return {"outcome": "known-c-bug", "error": "EngineAcceptsIndexAbove0x7FFF",
-                "message": f"pyrt_init accepted it; read_blob: {res['read']}"}
     if res["read"] != "ok":  # read_blob checks a subset of pyrt_init: it must accept this blob
         return {"outcome": "finding", "error": "ReaderStricterThanEngine",
                 "message": f"read_blob refused ({res['read']}) a blob the engine accepts"}
@@ -542,13 +513,24 @@ def worker(kind: str) -> int:
 
 class Worker:
     def __init__(self, kind: str, memory_mb: int):
+        # AddressSanitizer (PYRT_SANITIZE=1 preloads it) reserves terabytes of shadow address
+        # space at start and aborts under any RLIMIT_AS: there the limit is its own (one
+        # allocation above memory_mb fails as MemoryError, a resident set above twice that is
+        # killed and reported as a crash).
+        sanitized = "libasan" in os.environ.get("LD_PRELOAD", "")
+
         def limits() -> None:
-            lim = memory_mb << 20
-            resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+            if not sanitized:
+                lim = memory_mb << 20
+                resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             os.nice(10)
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                    MKL_NUM_THREADS="1")
+        if sanitized:
+            asan = [env.get("ASAN_OPTIONS", ""), "allocator_may_return_null=1",
+                    f"max_allocation_size_mb={memory_mb}", f"hard_rss_limit_mb={2 * memory_mb}"]
+            env["ASAN_OPTIONS"] = ":".join(o for o in asan if o)
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--worker", kind],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -597,7 +579,7 @@ def campaign(kind: str, count: int, seed: int, jobs: int, timeout: float, memory
         nonlocal done
         done += 1
         counts[outcome] += 1
-        if outcome in ("finding", "crash", "hang", "memory", "known-c-bug"):
+        if outcome in ("finding", "crash", "hang", "memory"):
             name, data, notes = mut.mutant(i)
             findings_dir.mkdir(parents=True, exist_ok=True)
             path = findings_dir / f"{kind}-{seed}-{i}-{outcome}.{'tflite' if kind == 'tflite' else 'blob'}"
@@ -641,17 +623,15 @@ def campaign(kind: str, count: int, seed: int, jobs: int, timeout: float, memory
                     if outcome == "refused" and kind == "tflite":
                         details[f"{res.get('error')}" + (f" (engine gate {res['gate']})"
                                                          if res.get("gate") else "")] += 1
-                    elif kind == "blob" and outcome not in ("finding", "known-c-bug"):
+                    elif kind == "blob" and outcome != "finding":
                         details[f"read_blob {res.get('read')}, Engine {res.get('engine')}"] += 1
                     record(i, outcome, res)
                     feed(w)
                     continue
                 # EOF: the worker died on this mutant
                 rc = w.proc.wait()
-                _, data, _ = mut.mutant(i)
                 sig = -rc if rc < 0 else 0
-                outcome = "known-c-bug" if kind == "blob" and sig and known_c_bug(data) else "crash"
-                record(i, outcome, {"returncode": rc,
+                record(i, "crash", {"returncode": rc,
                                     "signal": signal.Signals(sig).name if sig else ""})
                 workers[k] = Worker(kind, memory_mb)
                 feed(workers[k])
@@ -672,7 +652,7 @@ def campaign(kind: str, count: int, seed: int, jobs: int, timeout: float, memory
         "memory_limit_mb": memory_mb, "timeout_s": timeout, "slowest_mutant_s": slowest,
         "outcomes": dict(counts), "refusals": dict(details.most_common()),
         "undocumented_exceptions": counts["finding"], "crashes": counts["crash"],
-        "known_c_bug": counts["known-c-bug"], "hangs": counts["hang"],
+        "hangs": counts["hang"],
         "memory": counts["memory"], "unexpected": unexpected, "findings": findings,
     }
     return summary
@@ -685,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="campaign seed (default 1)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds per mutant (default 20)")
-    p.add_argument("--memory-mb", type=int, default=1024, help="RLIMIT_AS per worker (1024)")
+    p.add_argument("--memory-mb", type=int, default=1024, help="memory limit per worker: RLIMIT_AS, or the ASan allocator's under PYRT_SANITIZE=1 (1024)")
     p.add_argument("--out", type=Path, default=ROOT / "build" / "campaign",
                    help="findings and summary (default build/campaign)")
     p.add_argument("--no-mlperf", action="store_true", help="builder models only as seeds")
@@ -707,8 +687,7 @@ def main(argv: list[str] | None = None) -> int:
     for what, n in list(s["refusals"].items())[:12]:
         print(f"  {n:6d}  {what}")
     print(f"  undocumented exceptions {s['undocumented_exceptions']}, crashes {s['crashes']}, "
-          f"hangs {s['hangs']}, memory {s['memory']}; known C loader bug (crashes or blobs it "
-          f"wrongly accepts) {s['known_c_bug']}")
+          f"hangs {s['hangs']}, memory {s['memory']}")
     for f in s["findings"][:20]:
         print(f"  {f['outcome']}: mutant {f['index']} of {f['seed_model']} {f['mutations']} "
               f"{f.get('error', '')} {f.get('message', f.get('signal', ''))[:200]} -> {f['file']}")
