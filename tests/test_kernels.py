@@ -1,0 +1,238 @@
+"""Every kernel of the engine against the reference kernels, on the emulated core of its ISA.
+
+firmware/apps/kernel_test links the engine as built for a target (the arm_dsp kernels on
+Cortex-M4/M7/M33/M55 and Armv7-A) beside a second copy of the reference kernels (pyrt_ref_*),
+generates random cases per kernel from a seed and compares the two outputs byte for byte
+(docs/kernels.md). The seed is random per run unless PYRT_KERNEL_SEED is set; a failure message
+says how to replay it. PYRT_KERNEL_CASES overrides the number of cases per kernel,
+PYRT_KERNEL_ONLY / PYRT_KERNEL_FIRST narrow a run to one kernel / a first case index.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, skip_or_fail
+
+# Builds firmware and runs QEMU: excluded from the sanitizer pass (-m "not slow").
+pytestmark = pytest.mark.slow
+
+# (target, cases per kernel): at least 200 on M4; MVE code runs slowly in QEMU (M55).
+TARGET_CASES = {"cortex-m4": 200, "cortex-m7": 60, "cortex-m33": 60, "cortex-m55": 40,
+                "armv7a": 200}
+TOOLS = ("arm-none-eabi-gcc", "arm-linux-gnueabihf-gcc", "qemu-system-arm", "qemu-arm", "cmake")
+CONFIG_MAGIC, CONFIG_VERSION, ONLY_MAX = 0x544B5950, 1, 48
+INJECT_OUTPUT, INJECT_GUARD, FLAG_TRACE = 1, 2, 1
+EXIT_OK, EXIT_MISMATCH = 0, 1
+KERNEL_TEST = REPO_ROOT / "firmware" / "apps" / "kernel_test"
+
+
+def _env_int(name: str) -> int | None:
+    v = os.environ.get(name, "").strip()
+    return int(v, 0) if v else None
+
+
+# One seed per session: PYRT_KERNEL_SEED, or random.
+SEED: int = _env_int("PYRT_KERNEL_SEED") or random.SystemRandom().randrange(1, 2**32)
+
+
+def config(seed: int, cases: int, *, first: int = 0, inject: int = 0, flags: int = 0,
+           only: str = "") -> bytes:
+    """The "PYKT" block of firmware/apps/kernel_test/kernel_test.h."""
+    name = only.encode()
+    if len(name) >= ONLY_MAX:
+        raise ValueError(f"kernel name too long: {only}")
+    return (struct.pack("<7I", CONFIG_MAGIC, CONFIG_VERSION, seed, cases, first, inject, flags)
+            + name.ljust(ONLY_MAX, b"\0"))
+
+
+def kernel_list() -> list[str]:
+    """The kernels of PYRT_KERNEL_LIST (kernels.h), without the ..._scratch_bytes twins."""
+    text = (REPO_ROOT / "runtime_c" / "src" / "kernels" / "kernels.h").read_text()
+    body = text[text.index("#define PYRT_KERNEL_LIST(K)"):]
+    body = body[:body.index("#define PYRT_DECLARE_KERNEL")]
+    names = re.findall(r"\bK\(\s*\w+\s*,\s*(\w+)\s*,", body)
+    return [n for n in names if not n.endswith("_scratch_bytes")]
+
+
+@dataclass
+class Report:
+    returncode: int
+    stdout: str
+    kernels: dict[str, dict[str, str]]  # KERNEL records by name
+    failures: list[str]  # FAIL and CASE lines
+
+    @property
+    def status(self) -> str:
+        return next((ln for ln in self.stdout.splitlines() if ln.startswith("END")), "no END")
+
+
+def parse(returncode: int, stdout: str) -> Report:
+    kernels: dict[str, dict[str, str]] = {}
+    failures: list[str] = []
+    for line in stdout.splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        fields = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        if parts[0] == "KERNEL":
+            kernels[fields["name"]] = fields
+        elif parts[0] in ("FAIL", "CASE", "UNTESTED", "ERROR"):
+            failures.append(line)
+    return Report(returncode, stdout, kernels, failures)
+
+
+Runner = Callable[[bytes], Report]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The build cache of this session (shared with tests/test_targets.py), builds from this
+    source tree."""
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        skip_or_fail(f"missing tools for the kernel tests: {', '.join(missing)} "
+                     "(tools/install_system_deps.sh)")
+    d = tmp_path_factory.getbasetemp() / "pyrt-cache" / "firmware"
+    d.mkdir(parents=True, exist_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYRUNTIME_SOURCE_DIR", str(REPO_ROOT))
+        yield d
+
+
+def _board_runner(target: str, cache: Path) -> Runner:
+    from pyruntime.targets import get_target, qemu
+    fw = qemu.build_firmware(get_target(target).board, "kernel_test", cache_dir=cache, jobs=1)
+
+    def run(cfg: bytes) -> Report:
+        r = qemu.run_qemu(fw, inputs=[cfg], timeout=300, count=False, icount=False,
+                          cache_dir=cache)
+        if r.timed_out or "FAULT" in r.stdout or r.returncode not in (EXIT_OK, EXIT_MISMATCH):
+            qemu.check_run(r, f"kernel_test on {target}")  # raises with the fault's registers
+            raise AssertionError(f"kernel_test on {target}: exit status {r.returncode}\n"
+                                 f"{r.stdout[-3000:]}{r.stderr[-1000:]}")
+        return parse(r.returncode, r.stdout)
+    return run
+
+
+def _linux_runner(target: str, cache: Path) -> Runner:
+    from pyruntime.targets import get_target
+    from pyruntime.targets.qemu import cached_cmake_build, run_emulator
+    t = get_target(target)
+    build = cached_cmake_build(
+        f"{t.name}-kernel_test-Release", REPO_ROOT / "cmake" / "engine",
+        [f"-DCMAKE_TOOLCHAIN_FILE={REPO_ROOT / 'cmake' / 'toolchains' / t.toolchain}.cmake",
+         f"-DPYRT_A32_CPU={t.cpu}", "-DCMAKE_BUILD_TYPE=Release", "-DPYRT_KERNEL_TEST=ON"],
+        [REPO_ROOT / "runtime_c", REPO_ROOT / "cmake", KERNEL_TEST], cache_dir=cache, jobs=1,
+        progress=lambda _m: None)
+
+    def run(cfg: bytes) -> Report:
+        with tempfile.TemporaryDirectory(prefix="pyrt-ktest-") as tmp:
+            path = Path(tmp) / "config.bin"
+            path.write_bytes(cfg)
+            cmd = [t.qemu, "-L", t.sysroot, "-cpu", t.qemu_cpu,
+                   str(build / "kernel_test_linux"), "--config", str(path)]
+            r = run_emulator(cmd, timeout=300, plugin_out=None)
+        if r.timed_out or r.returncode not in (EXIT_OK, EXIT_MISMATCH):
+            raise AssertionError(f"kernel_test on {target}: exit status {r.returncode}"
+                                 f"{' (time limit)' if r.timed_out else ''}\n"
+                                 f"{r.stdout[-3000:]}{r.stderr[-1000:]}")
+        return parse(r.returncode, r.stdout)
+    return run
+
+
+_runners: dict[str, Runner] = {}
+
+
+def runner(target: str, cache: Path) -> Runner:
+    """Build the test program for a target once per module; a function that runs a config."""
+    if target not in _runners:
+        kind = "linux" if target == "armv7a" else "mcu"
+        _runners[target] = (_linux_runner if kind == "linux" else _board_runner)(target, cache)
+    return _runners[target]
+
+
+def _replay(target: str, seed: int, **env: object) -> str:
+    """The command that runs the same cases again (with the given overrides)."""
+    set_env = "".join(f" PYRT_KERNEL_{k.upper()}={v}" for k, v in env.items())
+    return (f"replay: PYRT_KERNEL_SEED={seed}{set_env} pytest tests/test_kernels.py "
+            f"-k 'test_kernels_match_reference and {target}'")
+
+
+@pytest.mark.parametrize("target", list(TARGET_CASES))
+def test_kernels_match_reference(target: str, cache: Path) -> None:
+    cases = _env_int("PYRT_KERNEL_CASES") or TARGET_CASES[target]
+    first = _env_int("PYRT_KERNEL_FIRST") or 0
+    only = os.environ.get("PYRT_KERNEL_ONLY", "")
+    overrides = {k: v for k, v in (("cases", _env_int("PYRT_KERNEL_CASES")), ("first", first),
+                                   ("only", only)) if v}
+    run = runner(target, cache)
+    try:
+        rep = run(config(SEED, cases, first=first, only=only))
+    except Exception as e:  # a fault or a time limit: find the case with a traced run
+        raise AssertionError(f"{e}\n{_locate_crash(run, cases, first, only)}\n"
+                             f"{_replay(target, SEED, **overrides)}") from e
+    expected = [only] if only else kernel_list()
+    bad = [n for n in expected if rep.kernels.get(n, {}).get("failures") != "0"]
+    short = [n for n in expected if rep.kernels.get(n, {}).get("cases") != str(cases)]
+    if rep.returncode != EXIT_OK or bad or short or rep.failures:
+        lines = [f"kernel_test on {target}, seed {SEED}: mismatching kernels {bad}, kernels "
+                 f"without all {cases} cases {short}; {rep.status}", *rep.failures,
+                 _replay(target, SEED, **overrides)]
+        m = re.search(r"^FAIL kernel=(\w+) case=(\d+)", "\n".join(rep.failures), re.M)
+        if m:
+            lines.append("  only that case: " + _replay(target, SEED, only=m[1], first=m[2],
+                                                        cases=1))
+        raise AssertionError("\n".join(lines))
+
+
+def _locate_crash(run: Runner, cases: int, first: int, only: str) -> str:
+    """Rerun with the trace flag: the last RUN and CASE records before the crash."""
+    try:
+        rep = run(config(SEED, cases, first=first, only=only, flags=FLAG_TRACE))
+        text = rep.stdout
+    except Exception as e:  # the expected outcome: the crash again
+        text = str(e)
+    last = [ln for ln in text.splitlines() if ln.startswith(("RUN", "CASE"))][-2:]
+    return "last records before the crash: " + (" | ".join(last) if last else "none")
+
+
+def test_comparison_reports_a_wrong_reference_output(cache: Path) -> None:
+    """One bit of the reference output flipped in case 7 of every kernel: each kernel reports
+    exactly that case as its one failure, and the run fails."""
+    rep = runner("cortex-m4", cache)(config(SEED, 3, first=7, inject=INJECT_OUTPUT))
+    assert rep.returncode == EXIT_MISMATCH, rep.stdout
+    for name in kernel_list():
+        assert rep.kernels[name]["failures"] == "1", rep.stdout
+        assert any(ln.startswith(f"FAIL kernel={name} case=7 what=output ") for ln in
+                   rep.failures), rep.stdout
+        assert any(ln.startswith(f"CASE kernel={name} case=7 seed={SEED} ") for ln in
+                   rep.failures), rep.stdout
+
+
+def test_guard_reports_a_write_past_the_output(cache: Path) -> None:
+    rep = runner("cortex-m4", cache)(config(SEED, 2, first=4, inject=INJECT_GUARD,
+                                            only="conv_s8"))
+    assert rep.returncode == EXIT_MISMATCH, rep.stdout
+    assert rep.kernels["conv_s8"]["failures"] == "1", rep.stdout
+    assert any(ln.startswith("FAIL kernel=conv_s8 case=4 what=guard_after buf=y_fast ")
+               for ln in rep.failures), rep.stdout
+
+
+def test_same_seed_same_cases(cache: Path) -> None:
+    """A case depends on (seed, kernel, index) only: traced alone it prints the same record as
+    inside a longer run, so a printed seed and case replay exactly."""
+    run = runner("cortex-m4", cache)
+    whole = run(config(SEED, 4, flags=FLAG_TRACE, only="dw_conv_s8")).stdout
+    alone = run(config(SEED, 1, first=3, flags=FLAG_TRACE, only="dw_conv_s8")).stdout
+    case3 = [ln for ln in whole.splitlines() if ln.startswith("CASE kernel=dw_conv_s8 case=3 ")]
+    assert case3 and case3 == [ln for ln in alone.splitlines() if ln.startswith("CASE")]
