@@ -48,10 +48,11 @@ def op_params_h() -> str:
             out.append("")
             out.append(f"/* {d.name}, layout {lay.version} */")
             if lay.words is None:
-                out.append(f"/* {_prefix('NP', lay)}_{d.name}: any number of words */")
-                continue
-            out.append(f"#define {_prefix('NP', lay)}_{d.name} {len(lay.words)}")
-            for i, w in enumerate(lay.words):
+                fixed = f" ({len(lay.head)} named first)" if lay.head else ""
+                out.append(f"/* {_prefix('NP', lay)}_{d.name}: any number of words{fixed} */")
+            else:
+                out.append(f"#define {_prefix('NP', lay)}_{d.name} {len(lay.words)}")
+            for i, w in enumerate(lay.words if lay.words is not None else lay.head):
                 out.append(f"#define {_prefix('P', lay)}_{d.name}_{w.upper()} {i}")
     out += ["", "#endif /* PYRT_OP_PARAMS_H */", ""]
     return "\n".join(out)
@@ -120,6 +121,14 @@ def generated_files(root: Path) -> dict[Path, str]:
 
 
 def _validate() -> None:
+    by_check: dict[str, tuple[str, Layout]] = {}
+    for d in OPS.values():
+        for lay in d.layouts:
+            # an adapter's check function reads one layout's word names for all its operators
+            first = by_check.setdefault(lay.check, (d.name, lay))
+            if (first[1].words, first[1].head) != (lay.words, lay.head):
+                raise ValueError(f"{d.name} layout {lay.version}: {lay.check} is shared with "
+                                 f"{first[0]} layout {first[1].version} but the words differ")
     for d in OPS.values():
         if not d.layouts:
             raise ValueError(f"{d.name}: no parameter layout (OpDef.layouts)")
@@ -132,7 +141,9 @@ def _validate() -> None:
             if not 0 <= lay.inputs[0] <= lay.inputs[1] <= 255 or not 0 <= lay.outputs <= 255:
                 raise ValueError(f"{d.name} layout {lay.version}: arity {lay.inputs} "
                                  f"-> {lay.outputs}")
-            words = lay.words or ()
+            if lay.head and lay.words is not None:
+                raise ValueError(f"{d.name} layout {lay.version}: head names go with words None")
+            words = (lay.words or ()) + lay.head
             if len(set(words)) != len(words) or not all(w.isidentifier() for w in words):
                 raise ValueError(f"{d.name} layout {lay.version}: bad word names {words}")
 

@@ -33,7 +33,8 @@ TARGET_SETS: dict[str, str] = {
     "armv7a": "arm_dsp",
 }
 
-CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED = 3, 4, 9
+ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, SUB = 0, 3, 4, 9, 41
+ADD_LUT_MIN, ADD_LUT_BYTES = 1024, 2 * 256 * 4  # kernels/arm_dsp/elementwise.h
 
 
 def kernel_set(target: str) -> str:
@@ -71,10 +72,14 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
         if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
             return _cols_bytes(fc)  # conv_1x1_s8
         return _im2col_bytes(fh, fw, fc)  # conv_few_ch_s8 and conv_s8 alike
-    if op.code == FULLY_CONNECTED:  # four batch rows or more: the four-column buffer
+    if op.code in (ADD, SUB):  # same-shape int8: input tables for large tensors
+        a, b, y = (graph.tensors[i] for i in (*op.inputs[:2], op.outputs[0]))
+        flat = y.dtype == "int8" and a.elements == b.elements == y.elements
+        return ADD_LUT_BYTES if flat and y.elements >= ADD_LUT_MIN else 0
+    if op.code == FULLY_CONNECTED:  # the four-column buffer, or one expanded batch row
         cout, k = graph.tensors[op.inputs[1]].shape
         batches = graph.tensors[op.outputs[0]].elements // cout
-        return _cols_bytes(k) if batches >= 4 else 0
+        return _cols_bytes(k) if batches >= 4 else 2 * (k & ~3)
     return 0
 
 

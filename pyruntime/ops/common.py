@@ -202,6 +202,7 @@ class Layout:
     inputs: tuple[int, int] = (1, 1)  # engine inputs: minimum (later ones optional), maximum
     outputs: int = 1  # output count; 0: any number (1..255), checked by the check function
     inplace: str = "none"  # output may overlap an input: "none" | "exact" (same bytes) | "any"
+    head: tuple[str, ...] = ()  # words None: names of the fixed first words (then any count)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ MOVE_PARAMS = (("n_moves", "number of copy moves"), ("elem_size", "bytes per ele
                ("fill_value", "pad value (PAD/PADV2)"),
                ("moves...", "per move: src_slot, dst_slot, src_base, dst_base, nd, then nd x "
                             "(count, src_stride, dst_stride, src_table_off or -1), in bytes"))
+MOVE_HEAD = tuple(name for name, _ in MOVE_PARAMS[:-1])  # the fixed words (named in C)
 
 
 def _data(c: Ctx, role: str, idx: int, dtypes: tuple[str, ...], max_rank: int = 6,
@@ -437,56 +438,56 @@ def lower_squeeze_like(graph: Graph, op: Op, pool: ConstPool) -> LoweredOp:
     return _lowered(op, [op.inputs[0]], [op.outputs[0]], [])
 
 
-_COPY = "Byte-exact copy planned offline (kernels/move.c); "
+_COPY = "Byte-exact copy planned offline (ops/move.c, kernels move_u8 and fill_u8); "
 
 DEFS = [
     OpDef("CONCATENATION", 2, (1, 2, 3, 4), "int8, int16, int32, int64, bool",
           "x1..xn (n <= 10, same type; int8: same scale/zero point as y)", "y",
           MOVE_PARAMS, lower_concatenation, _COPY + "any axis (negative too), rank <= 6.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", inputs=(1, 255)),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD, inputs=(1, 255)),)),
     OpDef("PACK", 83, (1, 2, 3), "int8, int16, int32, int64", "x1..xn (same shape)",
           "y (rank + 1)", MOVE_PARAMS, lower_pack, _COPY + "axis option, negative allowed.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", inputs=(1, 255)),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD, inputs=(1, 255)),)),
     OpDef("SPLIT", 49, (1, 2, 3, 4), "int8, int16, int32", "axis (constant), x",
           "y1..yn (num_splits)", MOVE_PARAMS, lower_split, _COPY + "constant axis only.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", outputs=0),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD, outputs=0),)),
     OpDef("SPLIT_V", 102, (1, 2), "int8, int16, int32", "x, size_splits (constant), axis "
           "(constant)", "y1..yn", MOVE_PARAMS, lower_split_v, _COPY + "constant axis only.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", outputs=0),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD, outputs=0),)),
     OpDef("UNPACK", 88, (1, 2, 3), "int8, int16, int32", "x", "y1..yn (num along axis)",
           MOVE_PARAMS, lower_unpack, _COPY + "axis option, negative allowed.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", outputs=0),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD, outputs=0),)),
     OpDef("PAD", 34, (1, 2), "int8, int16, int32", "x (rank <= 5), paddings (constant)", "y",
           MOVE_PARAMS, lower_pad, _COPY + "pads with the output zero point (int8) or 0.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("PADV2", 60, (1, 2), "int8, int16, int32",
           "x (rank <= 5), paddings (constant), constant_values (constant scalar)", "y",
           MOVE_PARAMS, lower_pad, _COPY + "int8 constant_values must share y's quantization.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("SLICE", 65, (1, 2, 3, 4, 5), "int8, int16, int32, bool",
           "x (rank <= 5), begin, size (constants; size -1 = to the end)", "y", MOVE_PARAMS,
           lower_slice, _COPY.rstrip("; ") + ".",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("STRIDED_SLICE", 45, (1, 2, 3, 4, 5, 6), "int8, int16, int32, bool",
           "x (rank <= 4), begin, end, strides (constants)", "y", MOVE_PARAMS,
           lower_strided_slice, _COPY + "begin/end/shrink_axis masks, negative indices and "
           "strides; ellipsis_mask, new_axis_mask and offset are refused (TFLM ignores them).",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("TRANSPOSE", 39, (1, 2, 3, 4, 5, 6), "int8, int16",
           "x (rank <= 5), perm (constant)", "y", MOVE_PARAMS, lower_transpose,
           _COPY.rstrip("; ") + ".",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("SPACE_TO_DEPTH", 26, (1, 2), "int8", "x [N,H,W,C]", "y [N,H/b,W/b,C*b*b]",
           MOVE_PARAMS, lower_space_depth, _COPY + "block_size b.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("DEPTH_TO_SPACE", 5, (1, 2), "int8", "x [N,H,W,C]", "y [N,H*b,W*b,C/(b*b)]",
           MOVE_PARAMS, lower_space_depth, _COPY + "block_size b.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("RESIZE_NEAREST_NEIGHBOR", 97, (1, 2, 3, 4), "int8, int16",
           "x [N,H,W,C], size (constant [2])", "y [N,OH,OW,C]", MOVE_PARAMS,
           lower_resize_nearest, _COPY + "source rows/columns precomputed as TFLM's float32 "
           "GetNearestNeighbor (align_corners, half_pixel_centers) into CONST tables.",
-          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move"),)),
+          layouts=(Layout(1, None, "pyrt_check_move", "pyrt_eval_move", head=MOVE_HEAD),)),
     OpDef("SQUEEZE", 43, (1,), "any", "x", "y (same bytes)", (), lower_squeeze_like,
           "Aliased onto the input by the converter (no copy) unless it is the only operator.",
           layouts=(Layout(1, (), "pyrt_check_reshape", "pyrt_eval_reshape", inplace="any"),)),

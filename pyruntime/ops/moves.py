@@ -2,7 +2,8 @@
 
 A move copies a strided (or, along some loops, table-indexed) view of one input into a strided
 view of one output. Loops are given in elements here; `program()` drops unit loops, merges
-contiguous ones, converts to bytes and emits the engine parameter words (runtime_c/src/ops/move.c).
+contiguous ones, converts to bytes and emits the engine parameter words (decoded by
+runtime_c/src/ops/move.c for the move_u8 kernel).
 """
 from __future__ import annotations
 

@@ -76,7 +76,11 @@
 #define PYRT_P_AVERAGE_POOL_2D_ACT_MAX 7
 
 /* CONCATENATION, layout 1 */
-/* PYRT_NP_CONCATENATION: any number of words */
+/* PYRT_NP_CONCATENATION: any number of words (4 named first) */
+#define PYRT_P_CONCATENATION_N_MOVES 0
+#define PYRT_P_CONCATENATION_ELEM_SIZE 1
+#define PYRT_P_CONCATENATION_FILL 2
+#define PYRT_P_CONCATENATION_FILL_VALUE 3
 
 /* CONV_2D, layout 1 */
 #define PYRT_NP_CONV_2D 13
@@ -145,7 +149,11 @@
 #define PYRT_P2_DEPTHWISE_CONV_2D_WIDE_ACC 13
 
 /* DEPTH_TO_SPACE, layout 1 */
-/* PYRT_NP_DEPTH_TO_SPACE: any number of words */
+/* PYRT_NP_DEPTH_TO_SPACE: any number of words (4 named first) */
+#define PYRT_P_DEPTH_TO_SPACE_N_MOVES 0
+#define PYRT_P_DEPTH_TO_SPACE_ELEM_SIZE 1
+#define PYRT_P_DEPTH_TO_SPACE_FILL 2
+#define PYRT_P_DEPTH_TO_SPACE_FILL_VALUE 3
 
 /* DEQUANTIZE, layout 1 */
 #define PYRT_NP_DEQUANTIZE 2
@@ -235,7 +243,11 @@
 #define PYRT_P2_SOFTMAX_RECIP_LUT 3
 
 /* SPACE_TO_DEPTH, layout 1 */
-/* PYRT_NP_SPACE_TO_DEPTH: any number of words */
+/* PYRT_NP_SPACE_TO_DEPTH: any number of words (4 named first) */
+#define PYRT_P_SPACE_TO_DEPTH_N_MOVES 0
+#define PYRT_P_SPACE_TO_DEPTH_ELEM_SIZE 1
+#define PYRT_P_SPACE_TO_DEPTH_FILL 2
+#define PYRT_P_SPACE_TO_DEPTH_FILL_VALUE 3
 
 /* TANH, layout 1 */
 #define PYRT_NP_TANH 1
@@ -248,10 +260,18 @@
 #define PYRT_P2_TANH_TABLE_OFFSET 2
 
 /* PAD, layout 1 */
-/* PYRT_NP_PAD: any number of words */
+/* PYRT_NP_PAD: any number of words (4 named first) */
+#define PYRT_P_PAD_N_MOVES 0
+#define PYRT_P_PAD_ELEM_SIZE 1
+#define PYRT_P_PAD_FILL 2
+#define PYRT_P_PAD_FILL_VALUE 3
 
 /* TRANSPOSE, layout 1 */
-/* PYRT_NP_TRANSPOSE: any number of words */
+/* PYRT_NP_TRANSPOSE: any number of words (4 named first) */
+#define PYRT_P_TRANSPOSE_N_MOVES 0
+#define PYRT_P_TRANSPOSE_ELEM_SIZE 1
+#define PYRT_P_TRANSPOSE_FILL 2
+#define PYRT_P_TRANSPOSE_FILL_VALUE 3
 
 /* MEAN, layout 1 */
 #define PYRT_NP_MEAN 13
@@ -288,10 +308,18 @@
 #define PYRT_NP_SQUEEZE 0
 
 /* STRIDED_SLICE, layout 1 */
-/* PYRT_NP_STRIDED_SLICE: any number of words */
+/* PYRT_NP_STRIDED_SLICE: any number of words (4 named first) */
+#define PYRT_P_STRIDED_SLICE_N_MOVES 0
+#define PYRT_P_STRIDED_SLICE_ELEM_SIZE 1
+#define PYRT_P_STRIDED_SLICE_FILL 2
+#define PYRT_P_STRIDED_SLICE_FILL_VALUE 3
 
 /* SPLIT, layout 1 */
-/* PYRT_NP_SPLIT: any number of words */
+/* PYRT_NP_SPLIT: any number of words (4 named first) */
+#define PYRT_P_SPLIT_N_MOVES 0
+#define PYRT_P_SPLIT_ELEM_SIZE 1
+#define PYRT_P_SPLIT_FILL 2
+#define PYRT_P_SPLIT_FILL_VALUE 3
 
 /* LOG_SOFTMAX, layout 1 */
 #define PYRT_NP_LOG_SOFTMAX 5
@@ -324,10 +352,18 @@
 #define PYRT_NP_MINIMUM 0
 
 /* PADV2, layout 1 */
-/* PYRT_NP_PADV2: any number of words */
+/* PYRT_NP_PADV2: any number of words (4 named first) */
+#define PYRT_P_PADV2_N_MOVES 0
+#define PYRT_P_PADV2_ELEM_SIZE 1
+#define PYRT_P_PADV2_FILL 2
+#define PYRT_P_PADV2_FILL_VALUE 3
 
 /* SLICE, layout 1 */
-/* PYRT_NP_SLICE: any number of words */
+/* PYRT_NP_SLICE: any number of words (4 named first) */
+#define PYRT_P_SLICE_N_MOVES 0
+#define PYRT_P_SLICE_ELEM_SIZE 1
+#define PYRT_P_SLICE_FILL 2
+#define PYRT_P_SLICE_FILL_VALUE 3
 
 /* TRANSPOSE_CONV, layout 1 */
 #define PYRT_NP_TRANSPOSE_CONV 10
@@ -352,13 +388,25 @@
 #define PYRT_P_ARG_MIN_INNER 2
 
 /* PACK, layout 1 */
-/* PYRT_NP_PACK: any number of words */
+/* PYRT_NP_PACK: any number of words (4 named first) */
+#define PYRT_P_PACK_N_MOVES 0
+#define PYRT_P_PACK_ELEM_SIZE 1
+#define PYRT_P_PACK_FILL 2
+#define PYRT_P_PACK_FILL_VALUE 3
 
 /* UNPACK, layout 1 */
-/* PYRT_NP_UNPACK: any number of words */
+/* PYRT_NP_UNPACK: any number of words (4 named first) */
+#define PYRT_P_UNPACK_N_MOVES 0
+#define PYRT_P_UNPACK_ELEM_SIZE 1
+#define PYRT_P_UNPACK_FILL 2
+#define PYRT_P_UNPACK_FILL_VALUE 3
 
 /* RESIZE_NEAREST_NEIGHBOR, layout 1 */
-/* PYRT_NP_RESIZE_NEAREST_NEIGHBOR: any number of words */
+/* PYRT_NP_RESIZE_NEAREST_NEIGHBOR: any number of words (4 named first) */
+#define PYRT_P_RESIZE_NEAREST_NEIGHBOR_N_MOVES 0
+#define PYRT_P_RESIZE_NEAREST_NEIGHBOR_ELEM_SIZE 1
+#define PYRT_P_RESIZE_NEAREST_NEIGHBOR_FILL 2
+#define PYRT_P_RESIZE_NEAREST_NEIGHBOR_FILL_VALUE 3
 
 /* LEAKY_RELU, layout 1 */
 #define PYRT_NP_LEAKY_RELU 1
@@ -380,7 +428,11 @@
 #define PYRT_P_SQUARED_DIFFERENCE_ACT_MAX 11
 
 /* SPLIT_V, layout 1 */
-/* PYRT_NP_SPLIT_V: any number of words */
+/* PYRT_NP_SPLIT_V: any number of words (4 named first) */
+#define PYRT_P_SPLIT_V_N_MOVES 0
+#define PYRT_P_SPLIT_V_ELEM_SIZE 1
+#define PYRT_P_SPLIT_V_FILL 2
+#define PYRT_P_SPLIT_V_FILL_VALUE 3
 
 /* QUANTIZE, layout 1 */
 #define PYRT_NP_QUANTIZE 5

@@ -125,15 +125,168 @@ typedef struct {
   K(void, avg_pool_s8, (const pyrt_pool_desc *d, const int8_t *x, int8_t *y))                 \
   K(void, max_pool_s8, (const pyrt_pool_desc *d, const int8_t *x, int8_t *y))                 \
   K(void, add_s8, (const pyrt_add_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
-                   int32_t n))                                                                 \
+                   int32_t n, void *scratch))                                                  \
+  K(uint32_t, add_s8_scratch_bytes, (const pyrt_add_desc *d, int32_t n))                       \
   K(void, sub_s8, (const pyrt_add_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
-                   int32_t n))                                                                 \
+                   int32_t n, void *scratch))                                                  \
+  K(uint32_t, sub_s8_scratch_bytes, (const pyrt_add_desc *d, int32_t n))                       \
   K(void, mul_s8, (const pyrt_mul_desc *d, const int8_t *a, const int8_t *b, int8_t *y,        \
                    int32_t n))                                                                 \
   K(void, softmax_s8, (const pyrt_softmax_desc *d, const int8_t *x, int8_t *y))
 
 #define PYRT_DECLARE_KERNEL(ret, name, args) ret PYRT_K(name) args;
 PYRT_KERNEL_LIST(PYRT_DECLARE_KERNEL)
+
+/* ==== The remaining operators: activations, QUANTIZE / DEQUANTIZE, MEAN, ARG_MAX / ARG_MIN,
+ * data movement, RESIZE_BILINEAR, TRANSPOSE_CONV, BATCH_MATMUL, SOFTMAX int16, LOG_SOFTMAX and
+ * the broadcasting elementwise operators (their own block and list, PYRT_KERNEL_LIST_OPS). ==== */
+
+/* int16 LOGISTIC / TANH over n values: x * input_multiplier, rounded right shift by input_shift,
+ * then the 256-entry uint16 sigmoid table (sigmoid(i / 24) in Q0.16), interpolated. */
+typedef struct {
+  int32_t n, input_multiplier, input_shift;
+  const uint16_t *table;
+} pyrt_sig16_desc;
+
+/* QUANTIZE and DEQUANTIZE over n values, results saturated to the output type.
+ * float input: y = round_half_away(x / scale) + output_zero_point;
+ * integer input: y = MultiplyByQuantizedMultiplier(x - input_zero_point, mult, shift)
+ *                    + output_zero_point;
+ * DEQUANTIZE: y = scale * (x - input_zero_point). `scale` is used by the float paths only. */
+typedef struct {
+  int32_t n, input_zero_point, output_zero_point, mult, shift;
+  float scale;
+} pyrt_quantize_desc;
+
+/* MEAN: x viewed as nd dims (outer to inner), the dims of reduce_mask (bit k: dim k) summed;
+ * y[kept] = requant(sum - input_zero_point * n) + output_zero_point, n values per output. */
+#define PYRT_MEAN_MAX_DIMS 6
+typedef struct {
+  int32_t nd, dims[PYRT_MEAN_MAX_DIMS], reduce_mask;
+  int32_t input_zero_point, output_zero_point, mult, shift, n;
+} pyrt_mean_desc;
+
+/* ARG_MAX / ARG_MIN along the middle dimension of [outer, axis, inner] (first index wins). */
+typedef struct {
+  int32_t outer, axis, inner;
+} pyrt_arg_desc;
+
+/* One move of a copy program (CONCATENATION, PAD, TRANSPOSE, SLICE, ...): bytes copied from
+ * src to dst along nd loops (outer to inner). Along loop k the destination advances by
+ * dst_stride bytes and the source by src_stride bytes, or, with a src_table, to the byte
+ * offsets src_table[0..count) (the innermost loop has no table). */
+#define PYRT_MOVE_MAX_DIMS 8
+typedef struct {
+  int32_t count, src_stride, dst_stride;
+  const int32_t *src_table; /* NULL: strided */
+} pyrt_move_loop;
+typedef struct {
+  const uint8_t *src;
+  uint8_t *dst;
+  int32_t nd;
+  pyrt_move_loop loop[PYRT_MOVE_MAX_DIMS];
+} pyrt_move_desc;
+
+/* RESIZE_BILINEAR int8: per output row (rows) and column (cols) three words, the two source
+ * indices and the 10-bit fraction (TFLite ResizeBilinearInteger), computed offline. */
+typedef struct {
+  pyrt_dims in, out;
+  const int32_t *rows, *cols;
+} pyrt_resize_desc;
+
+/* TRANSPOSE_CONV uses pyrt_conv_desc: filt [C_out, KH, KW, C_in]; stride, pad (TFLite's rule on
+ * the output size), offsets, clamp and per-channel q as CONV_2D; dil_* and depth_mult unused;
+ * wide 1 for int16 (int64 bias). */
+
+/* BATCH_MATMUL int8: dims right-aligned into 5 (leading 1s), batch dims broadcast; adj_x / adj_y
+ * transpose the last two dimensions of lhs / rhs. One per-tensor multiplier, no activation. */
+typedef struct {
+  int32_t lhs[5], rhs[5], out[5];
+  int32_t lhs_offset, rhs_offset, output_offset, mult, shift, adj_x, adj_y;
+} pyrt_batch_matmul_desc;
+
+/* SOFTMAX int16 -> int16 (TFLite SoftmaxInt16) over rows of `depth` values; two 513-entry
+ * interpolated tables. input_shift > 0 is a left shift. */
+typedef struct {
+  int32_t rows, depth, input_multiplier, input_shift;
+  const int16_t *exp_lut, *recip_lut;
+} pyrt_softmax16_desc;
+
+/* LOG_SOFTMAX int8 (TFLite LogSoftmaxQuantized) over rows of `depth` values. */
+typedef struct {
+  int32_t rows, depth, input_multiplier, input_left_shift;
+  int32_t reverse_scaling_divisor, reverse_scaling_right_shift, diff_min;
+} pyrt_log_softmax_desc;
+
+/* Right-aligned broadcasting of two inputs to the output, extended to 6 dims (outer to inner),
+ * output in row-major order (TFLite BroadcastBinaryOpSimple). Strides in elements, 0 along a
+ * broadcast dimension. flat = 1: a, b and y all have n elements (no broadcasting). */
+#define PYRT_BCAST_DIMS 6
+typedef struct {
+  int32_t n, flat;
+  int32_t dims[PYRT_BCAST_DIMS], a_stride[PYRT_BCAST_DIMS], b_stride[PYRT_BCAST_DIMS];
+} pyrt_broadcast_desc;
+
+/* One output element from two input elements (widened to int32) and the operator's parameters
+ * `ctx`; the function clamps the result itself (ADD, SUB, MUL through broadcast_s8/_s16). */
+typedef int32_t (*pyrt_binary_fn)(int32_t a, int32_t b, const void *ctx);
+
+/* PRELU: x >= 0 scaled by (mult1, shift1), x < 0 times alpha by (mult2, shift2); alpha int8;
+ * the result clamped to the output type. */
+typedef struct {
+  int32_t input_offset, alpha_offset, output_offset, mult1, shift1, mult2, shift2;
+} pyrt_prelu_desc;
+
+#define PYRT_KERNEL_LIST_OPS(K)                                                                \
+  K(void, lut_s8, (const int8_t *table, const int8_t *x, int8_t *y, int32_t n))                \
+  K(void, logistic_s16, (const pyrt_sig16_desc *d, const int16_t *x, int16_t *y))              \
+  K(void, tanh_s16, (const pyrt_sig16_desc *d, const int16_t *x, int16_t *y))                  \
+  K(void, quantize_f32_s8, (const pyrt_quantize_desc *d, const float *x, int8_t *y))           \
+  K(void, quantize_f32_s16, (const pyrt_quantize_desc *d, const float *x, int16_t *y))         \
+  K(void, quantize_s8_s8, (const pyrt_quantize_desc *d, const int8_t *x, int8_t *y))           \
+  K(void, quantize_s8_s16, (const pyrt_quantize_desc *d, const int8_t *x, int16_t *y))         \
+  K(void, quantize_s16_s8, (const pyrt_quantize_desc *d, const int16_t *x, int8_t *y))         \
+  K(void, quantize_s16_s16, (const pyrt_quantize_desc *d, const int16_t *x, int16_t *y))       \
+  K(void, dequantize_s8_f32, (const pyrt_quantize_desc *d, const int8_t *x, float *y))         \
+  K(void, dequantize_s16_f32, (const pyrt_quantize_desc *d, const int16_t *x, float *y))       \
+  K(void, mean_s8, (const pyrt_mean_desc *d, const int8_t *x, int8_t *y))                     \
+  K(void, mean_s16, (const pyrt_mean_desc *d, const int16_t *x, int16_t *y))                  \
+  K(void, arg_max_s8, (const pyrt_arg_desc *d, const int8_t *x, int32_t *y))                  \
+  K(void, arg_min_s8, (const pyrt_arg_desc *d, const int8_t *x, int32_t *y))                  \
+  K(void, move_u8, (const pyrt_move_desc *d))                                                  \
+  K(void, fill_u8, (uint8_t *y, uint32_t n, const uint8_t *pattern, uint32_t pattern_bytes))  \
+  K(void, copy_u8, (const uint8_t *x, uint8_t *y, uint32_t n))                                 \
+  K(void, resize_bilinear_s8, (const pyrt_resize_desc *d, const int8_t *x, int8_t *y))        \
+  K(void, transpose_conv_s8, (const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,       \
+                              const int32_t *bias, int8_t *y))                                 \
+  K(void, transpose_conv_s16, (const pyrt_conv_desc *d, const int16_t *x, const int8_t *w,     \
+                               const int64_t *bias, int16_t *y))                               \
+  K(void, batch_matmul_s8, (const pyrt_batch_matmul_desc *d, const int8_t *lhs,                \
+                            const int8_t *rhs, int8_t *y))                                     \
+  K(void, softmax_s16, (const pyrt_softmax16_desc *d, const int16_t *x, int16_t *y))          \
+  K(void, log_softmax_s8, (const pyrt_log_softmax_desc *d, const int8_t *x, int8_t *y))       \
+  K(void, broadcast_s8, (const pyrt_broadcast_desc *d, const int8_t *a, const int8_t *b,      \
+                         int8_t *y, pyrt_binary_fn f, const void *ctx))                       \
+  K(void, broadcast_s16, (const pyrt_broadcast_desc *d, const int16_t *a, const int16_t *b,   \
+                          int16_t *y, pyrt_binary_fn f, const void *ctx))                     \
+  K(void, squared_difference_s8, (const pyrt_add_desc *p, const pyrt_broadcast_desc *d,       \
+                                  const int8_t *a, const int8_t *b, int8_t *y))               \
+  K(void, squared_difference_s16, (const pyrt_add_desc *p, const pyrt_broadcast_desc *d,      \
+                                   const int16_t *a, const int16_t *b, int16_t *y))           \
+  K(void, minimum_s8, (const pyrt_broadcast_desc *d, const int8_t *a, const int8_t *b,        \
+                       int8_t *y))                                                             \
+  K(void, minimum_s16, (const pyrt_broadcast_desc *d, const int16_t *a, const int16_t *b,     \
+                        int16_t *y))                                                           \
+  K(void, maximum_s8, (const pyrt_broadcast_desc *d, const int8_t *a, const int8_t *b,        \
+                       int8_t *y))                                                             \
+  K(void, maximum_s16, (const pyrt_broadcast_desc *d, const int16_t *a, const int16_t *b,     \
+                        int16_t *y))                                                           \
+  K(void, prelu_s8, (const pyrt_prelu_desc *p, const pyrt_broadcast_desc *d, const int8_t *x, \
+                     const int8_t *alpha, int8_t *y))                                          \
+  K(void, prelu_s16, (const pyrt_prelu_desc *p, const pyrt_broadcast_desc *d,                 \
+                      const int16_t *x, const int8_t *alpha, int16_t *y))
+
+PYRT_KERNEL_LIST_OPS(PYRT_DECLARE_KERNEL)
 
 /* ---- path predicates: which kernel an adapter calls (pyruntime/kernels.py mirrors them) ---- */
 

@@ -28,6 +28,12 @@ static inline pyrt_quant pyrt_quant_at(const pyrt_model *m, int32_t mult_off, in
   return q;
 }
 
+/* `bytes` bytes at CONST offset `off` lie inside CONST, `align`-aligned (a power of two). */
+static inline int pyrt_const_ok(const pyrt_check_ctx *c, int32_t off, uint64_t bytes,
+                                int32_t align) {
+  return off >= 0 && (off & (align - 1)) == 0 && (uint64_t)(uint32_t)off + bytes <= c->clen;
+}
+
 /* The operator's planned scratch covers what the built kernel needs, else PYRT_E_SCRATCH. */
 static inline pyrt_status pyrt_check_scratch(const pyrt_check_ctx *c, uint32_t need) {
   return c->scratch_bytes >= need ? PYRT_OK : PYRT_E_SCRATCH;

@@ -8,6 +8,21 @@
 #error "ADD, SUB and SQUARED_DIFFERENCE layouts differ"
 #endif
 
+static void add_decode(const int32_t *p, pyrt_add_desc *d) {
+  d->a_offset = p[PYRT_P_ADD_A_OFFSET];
+  d->b_offset = p[PYRT_P_ADD_B_OFFSET];
+  d->output_offset = p[PYRT_P_ADD_OUTPUT_OFFSET];
+  d->left_shift = p[PYRT_P_ADD_LEFT_SHIFT];
+  d->a_mult = p[PYRT_P_ADD_A_MULT];
+  d->a_shift = p[PYRT_P_ADD_A_SHIFT];
+  d->b_mult = p[PYRT_P_ADD_B_MULT];
+  d->b_shift = p[PYRT_P_ADD_B_SHIFT];
+  d->out_mult = p[PYRT_P_ADD_OUT_MULT];
+  d->out_shift = p[PYRT_P_ADD_OUT_SHIFT];
+  d->act_min = p[PYRT_P_ADD_ACT_MIN];
+  d->act_max = p[PYRT_P_ADD_ACT_MAX];
+}
+
 pyrt_status pyrt_check_add(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
   const int32_t a = pyrt_in(c, 0), b = pyrt_in(c, 1), y = pyrt_out(c, 0);
@@ -33,22 +48,14 @@ pyrt_status pyrt_check_add(const pyrt_check_ctx *c) {
   }
   if (pyrt_param(c, 10) < lo || pyrt_param(c, 10) > pyrt_param(c, 11) || pyrt_param(c, 11) > hi)
     return PYRT_E_OP_PARAMS;
+  /* same-shape int8: the elementwise kernel and its scratch (ADD and SUB need the same) */
+  if (type == PYRT_INT8 && pyrt_telems(m, a) == pyrt_telems(m, y) &&
+      pyrt_telems(m, b) == pyrt_telems(m, y)) {
+    pyrt_add_desc d;
+    add_decode(c->params, &d);
+    return pyrt_check_scratch(c, pyrt_add_s8_scratch_bytes(&d, (int32_t)pyrt_telems(m, y)));
+  }
   return PYRT_OK;
-}
-
-static void add_decode(const int32_t *p, pyrt_add_desc *d) {
-  d->a_offset = p[PYRT_P_ADD_A_OFFSET];
-  d->b_offset = p[PYRT_P_ADD_B_OFFSET];
-  d->output_offset = p[PYRT_P_ADD_OUTPUT_OFFSET];
-  d->left_shift = p[PYRT_P_ADD_LEFT_SHIFT];
-  d->a_mult = p[PYRT_P_ADD_A_MULT];
-  d->a_shift = p[PYRT_P_ADD_A_SHIFT];
-  d->b_mult = p[PYRT_P_ADD_B_MULT];
-  d->b_shift = p[PYRT_P_ADD_B_SHIFT];
-  d->out_mult = p[PYRT_P_ADD_OUT_MULT];
-  d->out_shift = p[PYRT_P_ADD_OUT_SHIFT];
-  d->act_min = p[PYRT_P_ADD_ACT_MIN];
-  d->act_max = p[PYRT_P_ADD_ACT_MAX];
 }
 
 static int32_t add_one(int32_t a, int32_t b, const void *ctx) {
@@ -69,9 +76,9 @@ static void add_sub(const pyrt_model *m, const pyrt_op *op, int sub) {
     int8_t *y = (int8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
     const int32_t n = (int32_t)pyrt_telems(m, pyrt_op_tout(op, 0));
     if (sub)
-      pyrt_sub_s8(&d, a, b, y, n);
+      pyrt_sub_s8(&d, a, b, y, n, op->scratch);
     else
-      pyrt_add_s8(&d, a, b, y, n);
+      pyrt_add_s8(&d, a, b, y, n, op->scratch);
   } else {
     pyrt_binary_apply(m, op, sub ? sub_one : add_one, &d);
   }

@@ -2,22 +2,23 @@
  * TRANSPOSE, SPACE_TO_DEPTH, DEPTH_TO_SPACE, RESIZE_NEAREST_NEIGHBOR.
  *
  * Every one of them is a byte-exact copy (TFLM does not requantize any of them), planned offline
- * as a "move program": an optional fill of every output, then moves. A move copies bytes from one
- * input to one output along up to PYRT_MOVE_MAX_DIMS loops; along each loop the source offset
- * advances by a stride or follows a table of byte offsets in CONST (nearest-neighbour resize);
- * the destination always advances by a stride.
+ * as a "move program": an optional fill of every output (kernel fill_u8), then moves (move_u8).
+ * A move copies bytes from one input to one output along up to PYRT_MOVE_MAX_DIMS loops; along
+ * each loop the source offset advances by a stride or follows a table of byte offsets in CONST
+ * (nearest-neighbour resize); the destination always advances by a stride.
  *
- * params: 0 n_moves  1 elem_size  2 fill (0/1)  3 fill value (elem_size little-endian bytes)
- *         then per move: src_slot, dst_slot, src_base, dst_base, nd,
- *                        nd x (count, src_stride, dst_stride, src_table_off or -1)
+ * params: n_moves, elem_size, fill (0/1), fill_value (elem_size little-endian bytes; the head
+ *         words every one of these operators shares, named after CONCATENATION's), then per
+ *         move: src_slot, dst_slot, src_base, dst_base, nd,
+ *                nd x (count, src_stride, dst_stride, src_table_off or -1)
  * The innermost loop (last) has no table. Offsets and strides are in bytes.
  */
 #include "adapt.h"
 
-#define PYRT_MOVE_MAX_DIMS 8
-#define MOVE_HDR 4u
-#define MOVE_REC 5u
-#define MOVE_DIM 4u
+#define MOVE_HDR (PYRT_P_CONCATENATION_FILL_VALUE + 1u)
+/* a move record, then nd loop records */
+enum { MV_SRC_SLOT, MV_DST_SLOT, MV_SRC_BASE, MV_DST_BASE, MV_ND, MOVE_REC };
+enum { LP_COUNT, LP_SRC_STRIDE, LP_DST_STRIDE, LP_SRC_TABLE, MOVE_DIM };
 
 /* the byte range an affine/table loop nest touches: [lo, hi] relative to base */
 static pyrt_status move_range(const pyrt_check_ctx *c, uint32_t p, uint32_t nd, int src,
@@ -27,17 +28,17 @@ static pyrt_status move_range(const pyrt_check_ctx *c, uint32_t p, uint32_t nd, 
   *hi = 0;
   *span = 0;
   for (k = 0; k < nd; ++k) {
-    const int32_t cnt = pyrt_param(c, p + MOVE_DIM * k);
-    const int32_t stride = pyrt_param(c, p + MOVE_DIM * k + (src ? 1u : 2u));
-    const int32_t tab = src ? pyrt_param(c, p + MOVE_DIM * k + 3u) : -1;
+    const int32_t cnt = pyrt_param(c, p + MOVE_DIM * k + LP_COUNT);
+    const int32_t stride =
+        pyrt_param(c, p + MOVE_DIM * k + (src ? LP_SRC_STRIDE : LP_DST_STRIDE));
+    const int32_t tab = src ? pyrt_param(c, p + MOVE_DIM * k + LP_SRC_TABLE) : -1;
     int64_t a, b;
     if (cnt < 1 || cnt > 0x3FFFFFFFL) return PYRT_E_OP_PARAMS;
     if (stride < -(1L << 24) || stride > (1L << 24)) return PYRT_E_OP_PARAMS;
     if (tab >= 0) {
       int32_t i;
       if (k + 1u == nd) return PYRT_E_OP_PARAMS; /* innermost loop is strided */
-      if ((tab & 3) != 0 || (uint64_t)(uint32_t)tab + 4u * (uint64_t)cnt > c->clen)
-        return PYRT_E_OP_PARAMS;
+      if (!pyrt_const_ok(c, tab, 4u * (uint64_t)cnt, 4)) return PYRT_E_OP_PARAMS;
       a = INT32_MAX;
       b = INT32_MIN;
       for (i = 0; i < cnt; ++i) {
@@ -61,12 +62,14 @@ static pyrt_status move_range(const pyrt_check_ctx *c, uint32_t p, uint32_t nd, 
 
 pyrt_status pyrt_check_move(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
-  const int32_t n_moves = pyrt_param(c, 0), esize = pyrt_param(c, 1);
+  const int32_t n_moves = pyrt_param(c, PYRT_P_CONCATENATION_N_MOVES);
+  const int32_t esize = pyrt_param(c, PYRT_P_CONCATENATION_ELEM_SIZE);
+  const int32_t fill = pyrt_param(c, PYRT_P_CONCATENATION_FILL);
   uint32_t j, p = MOVE_HDR;
   int32_t i;
   if (c->n_params < MOVE_HDR) return PYRT_E_OP_PARAMS;
   if (esize != 1 && esize != 2 && esize != 4 && esize != 8) return PYRT_E_OP_PARAMS;
-  if (pyrt_param(c, 2) != 0 && pyrt_param(c, 2) != 1) return PYRT_E_OP_PARAMS;
+  if (fill != 0 && fill != 1) return PYRT_E_OP_PARAMS;
   for (j = 0; j < c->n_in + c->n_out; ++j) {
     const int32_t t = (j < c->n_in) ? pyrt_in(c, j) : pyrt_out(c, j - c->n_in);
     if (t < 0) return PYRT_E_OP_ARITY;
@@ -79,11 +82,11 @@ pyrt_status pyrt_check_move(const pyrt_check_ctx *c) {
     int64_t lo, hi, span, sbase, dbase;
     pyrt_status st;
     if ((uint64_t)p + MOVE_REC > c->n_params) return PYRT_E_OP_PARAMS;
-    src_slot = pyrt_param(c, p);
-    dst_slot = pyrt_param(c, p + 1u);
-    sbase = pyrt_param(c, p + 2u);
-    dbase = pyrt_param(c, p + 3u);
-    nd = pyrt_param(c, p + 4u);
+    src_slot = pyrt_param(c, p + MV_SRC_SLOT);
+    dst_slot = pyrt_param(c, p + MV_DST_SLOT);
+    sbase = pyrt_param(c, p + MV_SRC_BASE);
+    dbase = pyrt_param(c, p + MV_DST_BASE);
+    nd = pyrt_param(c, p + MV_ND);
     if (src_slot < 0 || (uint32_t)src_slot >= c->n_in) return PYRT_E_OP_PARAMS;
     if (dst_slot < 0 || (uint32_t)dst_slot >= c->n_out) return PYRT_E_OP_PARAMS;
     src = pyrt_in(c, (uint32_t)src_slot);
@@ -109,57 +112,44 @@ pyrt_status pyrt_check_move(const pyrt_check_ctx *c) {
   return PYRT_OK;
 }
 
-static void run_move(const pyrt_model *m, const pyrt_op *op, const int32_t *r) {
-  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, (uint32_t)r[0])) + r[2];
-  uint8_t *dst = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, r[1])) + r[3];
-  const int nd = r[4];
-  const int32_t *d = r + MOVE_REC;
-  const int32_t *tabs[PYRT_MOVE_MAX_DIMS];
-  int32_t idx[PYRT_MOVE_MAX_DIMS];
-  const int32_t cnt = d[MOVE_DIM * (nd - 1)], ss = d[MOVE_DIM * (nd - 1) + 1];
-  const int32_t ds = d[MOVE_DIM * (nd - 1) + 2];
+/* Decodes the move record at r into d; returns the next record. */
+static const int32_t *move_decode(const pyrt_model *m, const pyrt_op *op, const int32_t *r,
+                                  pyrt_move_desc *d) {
+  const int32_t *lp = r + MOVE_REC;
   int k;
-  for (k = 0; k < nd; ++k) {
-    idx[k] = 0;
-    tabs[k] = d[MOVE_DIM * k + 3] >= 0 ? pyrt_const_i32(m, d[MOVE_DIM * k + 3]) : (const int32_t *)0;
+  d->src = (const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, (uint32_t)r[MV_SRC_SLOT])) +
+           r[MV_SRC_BASE];
+  d->dst = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, (uint32_t)r[MV_DST_SLOT])) + r[MV_DST_BASE];
+  d->nd = r[MV_ND];
+  for (k = 0; k < d->nd; ++k, lp += MOVE_DIM) {
+    d->loop[k].count = lp[LP_COUNT];
+    d->loop[k].src_stride = lp[LP_SRC_STRIDE];
+    d->loop[k].dst_stride = lp[LP_DST_STRIDE];
+    d->loop[k].src_table =
+        lp[LP_SRC_TABLE] >= 0 ? pyrt_const_i32(m, lp[LP_SRC_TABLE]) : (const int32_t *)0;
   }
-  for (;;) {
-    int32_t so = 0, dof = 0, i;
-    for (k = 0; k + 1 < nd; ++k) {
-      so += tabs[k] ? tabs[k][idx[k]] : idx[k] * d[MOVE_DIM * k + 1];
-      dof += idx[k] * d[MOVE_DIM * k + 2];
-    }
-    if (ss == 1 && ds == 1) {
-      for (i = 0; i < cnt; ++i) dst[dof + i] = src[so + i];
-    } else {
-      for (i = 0; i < cnt; ++i) dst[dof + i * ds] = src[so + i * ss];
-    }
-    for (k = nd - 2; k >= 0; --k) {
-      if (++idx[k] < d[MOVE_DIM * k]) break;
-      idx[k] = 0;
-    }
-    if (k < 0) break;
-  }
+  return lp;
 }
 
 void pyrt_eval_move(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int32_t n_moves = p[0], esize = p[1];
   const int32_t *r = p + MOVE_HDR;
+  pyrt_move_desc d;
   int32_t i;
-  if (p[2]) {
+  if (p[PYRT_P_CONCATENATION_FILL]) {
+    /* fill_value little-endian, sign-extended to 8 bytes */
+    const uint32_t v = (uint32_t)p[PYRT_P_CONCATENATION_FILL_VALUE];
     uint8_t pat[8];
     uint32_t o, b;
-    const uint32_t v = (uint32_t)p[3];
-    for (b = 0; b < 8u; ++b) pat[b] = (uint8_t)(b < 4u ? (v >> (8u * b)) : ((v & 0x80000000UL) ? 0xFFu : 0u));
-    for (o = 0; o < op->n_out; ++o) {
-      uint8_t *y = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, o));
-      const uint32_t n = pyrt_tbytes(m, pyrt_op_tout(op, o));
-      for (b = 0; b < n; ++b) y[b] = pat[b % (uint32_t)esize];
-    }
+    for (b = 0; b < 8u; ++b)
+      pat[b] = (uint8_t)(b < 4u ? (v >> (8u * b)) : ((v & 0x80000000UL) ? 0xFFu : 0u));
+    for (o = 0; o < op->n_out; ++o)
+      pyrt_fill_u8((uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, o)),
+                   pyrt_tbytes(m, pyrt_op_tout(op, o)), pat,
+                   (uint32_t)p[PYRT_P_CONCATENATION_ELEM_SIZE]);
   }
-  for (i = 0; i < n_moves; ++i) {
-    run_move(m, op, r);
-    r += MOVE_REC + MOVE_DIM * (uint32_t)r[4];
+  for (i = 0; i < p[PYRT_P_CONCATENATION_N_MOVES]; ++i) {
+    r = move_decode(m, op, r, &d);
+    pyrt_move_u8(&d);
   }
 }

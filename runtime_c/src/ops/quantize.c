@@ -1,10 +1,8 @@
 /* QUANTIZE (float32 -> int8/int16: TFLite AffineQuantize; int8/int16 -> int8/int16:
- * reference_ops::Requantize) and DEQUANTIZE (int8/int16 -> float32). The only float
- * arithmetic of the engine is here, at the model's float interfaces, and matches TFLM's:
- * q = round_half_away(x / scale) + zero_point in float32; y = scale * (q - zero_point), which
- * is exact before the one rounding to float32, as TFLM's double product cast to float. */
+ * reference_ops::Requantize) and DEQUANTIZE (int8/int16 -> float32), kernels quantize_<in>_<out>
+ * and dequantize_<in>_f32 (kernels/ref_quantize.h: the engine's only float arithmetic, at the
+ * model's float interfaces). */
 #include "binary.h"
-#include "../kernels/quant.h"
 
 static float bits_to_float(int32_t bits) {
   union {
@@ -22,22 +20,7 @@ static int scale_ok(int32_t bits) {
   return (u & 0x80000000UL) == 0u && exponent != 0u && exponent != 0xFFu;
 }
 
-/* std::round (half away from zero) of a float32, saturated to int32 (NaN -> 0). */
-static int32_t round_to_i32(float q) {
-  int32_t t;
-  float frac;
-  if (!(q == q)) return 0;
-  if (q >= 2147483520.0f) return INT32_MAX; /* largest float32 below 2^31 */
-  if (q <= -2147483648.0f) return INT32_MIN;
-  t = (int32_t)q;        /* truncation; |q| < 2^31 */
-  frac = q - (float)t; /* exact: the fractional bits of q */
-  if (frac >= 0.5f) ++t;
-  if (frac <= -0.5f) --t;
-  return t;
-}
-
-/* QUANTIZE params: 0 input_zero_point 1 output_zero_point 2 multiplier 3 shift
- *                  4 output scale (float32 bits; float input only) */
+/* output_scale is read for a float input only; input_zero_point, mult, shift otherwise */
 pyrt_status pyrt_check_quantize(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
   const int32_t x = pyrt_in(c, 0), y = pyrt_out(c, 0);
@@ -45,74 +28,76 @@ pyrt_status pyrt_check_quantize(const pyrt_check_ctx *c) {
   if (!pyrt_is_small_int(m, y)) return PYRT_E_OP_TYPE;
   if (tx != PYRT_FLOAT32 && tx != PYRT_INT8 && tx != PYRT_INT16) return PYRT_E_OP_TYPE;
   if (pyrt_telems(m, x) != pyrt_telems(m, y)) return PYRT_E_OP_SHAPE;
-  if (pyrt_param(c, 1) < pyrt_type_min(ty) || pyrt_param(c, 1) > pyrt_type_max(ty))
+  if (!pyrt_type_holds(ty, pyrt_param(c, PYRT_P_QUANTIZE_OUTPUT_ZERO_POINT)))
     return PYRT_E_OP_PARAMS;
   if (tx == PYRT_FLOAT32) {
-    if (!scale_ok(pyrt_param(c, 4))) return PYRT_E_OP_PARAMS;
+    if (!scale_ok(pyrt_param(c, PYRT_P_QUANTIZE_OUTPUT_SCALE))) return PYRT_E_OP_PARAMS;
   } else {
-    if (pyrt_param(c, 0) < pyrt_type_min(tx) || pyrt_param(c, 0) > pyrt_type_max(tx))
+    const int32_t shift = pyrt_param(c, PYRT_P_QUANTIZE_SHIFT);
+    if (!pyrt_type_holds(tx, pyrt_param(c, PYRT_P_QUANTIZE_INPUT_ZERO_POINT)))
       return PYRT_E_OP_PARAMS;
-    if (pyrt_param(c, 2) < 0 || pyrt_param(c, 3) < -31 || pyrt_param(c, 3) > 30)
+    if (pyrt_param(c, PYRT_P_QUANTIZE_MULT) < 0 || shift < -31 || shift > 30)
       return PYRT_E_OP_PARAMS;
   }
   return PYRT_OK;
-}
-
-static void store(void *base, int type, uint32_t i, int64_t v) {
-  const int64_t lo = pyrt_type_min(type), hi = pyrt_type_max(type);
-  const int32_t c = (int32_t)(v < lo ? lo : (v > hi ? hi : v));
-  if (type == PYRT_INT16)
-    ((int16_t *)base)[i] = (int16_t)c;
-  else
-    ((int8_t *)base)[i] = (int8_t)c;
 }
 
 void pyrt_eval_quantize(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
   const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
-  const int tx = pyrt_ttype(m, xi), ty = pyrt_ttype(m, yi);
+  const int tx = pyrt_ttype(m, xi), y16 = pyrt_ttype(m, yi) == PYRT_INT16;
   const void *x = pyrt_tptr(m, xi);
   void *y = pyrt_tptr(m, yi);
-  const uint32_t n = pyrt_telems(m, yi);
-  uint32_t i;
+  pyrt_quantize_desc d;
+  d.n = (int32_t)pyrt_telems(m, yi);
+  d.input_zero_point = p[PYRT_P_QUANTIZE_INPUT_ZERO_POINT];
+  d.output_zero_point = p[PYRT_P_QUANTIZE_OUTPUT_ZERO_POINT];
+  d.mult = p[PYRT_P_QUANTIZE_MULT];
+  d.shift = p[PYRT_P_QUANTIZE_SHIFT];
+  d.scale = 0.0f;
   if (tx == PYRT_FLOAT32) {
-    const float scale = bits_to_float(p[4]);
-    const float *xf = (const float *)x;
-    for (i = 0; i < n; ++i) store(y, ty, i, (int64_t)round_to_i32(xf[i] / scale) + p[1]);
+    d.scale = bits_to_float(p[PYRT_P_QUANTIZE_OUTPUT_SCALE]);
+    if (y16)
+      pyrt_quantize_f32_s16(&d, (const float *)x, (int16_t *)y);
+    else
+      pyrt_quantize_f32_s8(&d, (const float *)x, (int8_t *)y);
   } else if (tx == PYRT_INT16) {
-    const int16_t *xs = (const int16_t *)x;
-    for (i = 0; i < n; ++i) store(y, ty, i, (int64_t)pyrt_mbqm(xs[i] - p[0], p[2], p[3]) + p[1]);
+    if (y16)
+      pyrt_quantize_s16_s16(&d, (const int16_t *)x, (int16_t *)y);
+    else
+      pyrt_quantize_s16_s8(&d, (const int16_t *)x, (int8_t *)y);
   } else {
-    const int8_t *xs = (const int8_t *)x;
-    for (i = 0; i < n; ++i) store(y, ty, i, (int64_t)pyrt_mbqm(xs[i] - p[0], p[2], p[3]) + p[1]);
+    if (y16)
+      pyrt_quantize_s8_s16(&d, (const int8_t *)x, (int16_t *)y);
+    else
+      pyrt_quantize_s8_s8(&d, (const int8_t *)x, (int8_t *)y);
   }
 }
 
-/* DEQUANTIZE params: 0 input_zero_point 1 input scale (float32 bits) */
 pyrt_status pyrt_check_dequantize(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
   const int32_t x = pyrt_in(c, 0), y = pyrt_out(c, 0);
-  const int tx = pyrt_ttype(m, x);
   if (!pyrt_is_small_int(m, x) || pyrt_ttype(m, y) != PYRT_FLOAT32) return PYRT_E_OP_TYPE;
   if (pyrt_telems(m, x) != pyrt_telems(m, y)) return PYRT_E_OP_SHAPE;
-  if (pyrt_param(c, 0) < pyrt_type_min(tx) || pyrt_param(c, 0) > pyrt_type_max(tx))
+  if (!pyrt_type_holds(pyrt_ttype(m, x), pyrt_param(c, PYRT_P_DEQUANTIZE_INPUT_ZERO_POINT)))
     return PYRT_E_OP_PARAMS;
-  if (!scale_ok(pyrt_param(c, 1))) return PYRT_E_OP_PARAMS;
+  if (!scale_ok(pyrt_param(c, PYRT_P_DEQUANTIZE_INPUT_SCALE))) return PYRT_E_OP_PARAMS;
   return PYRT_OK;
 }
 
 void pyrt_eval_dequantize(const pyrt_model *m, const pyrt_op *op) {
-  const int32_t *p = op->params;
   const int32_t xi = pyrt_op_tin(op, 0), yi = pyrt_op_tout(op, 0);
-  const float scale = bits_to_float(p[1]);
+  const void *x = pyrt_tptr(m, xi);
   float *y = (float *)pyrt_tptr(m, yi);
-  const uint32_t n = pyrt_telems(m, yi);
-  uint32_t i;
-  if (pyrt_ttype(m, xi) == PYRT_INT16) {
-    const int16_t *x = (const int16_t *)pyrt_tptr(m, xi);
-    for (i = 0; i < n; ++i) y[i] = scale * (float)(x[i] - p[0]);
-  } else {
-    const int8_t *x = (const int8_t *)pyrt_tptr(m, xi);
-    for (i = 0; i < n; ++i) y[i] = scale * (float)(x[i] - p[0]);
-  }
+  pyrt_quantize_desc d;
+  d.n = (int32_t)pyrt_telems(m, yi);
+  d.input_zero_point = op->params[PYRT_P_DEQUANTIZE_INPUT_ZERO_POINT];
+  d.output_zero_point = 0;
+  d.mult = 0;
+  d.shift = 0;
+  d.scale = bits_to_float(op->params[PYRT_P_DEQUANTIZE_INPUT_SCALE]);
+  if (pyrt_ttype(m, xi) == PYRT_INT16)
+    pyrt_dequantize_s16_f32(&d, (const int16_t *)x, y);
+  else
+    pyrt_dequantize_s8_f32(&d, (const int8_t *)x, y);
 }

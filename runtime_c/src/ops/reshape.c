@@ -1,4 +1,5 @@
-/* RESHAPE: no-op when the planner aliased the output onto the input, else a byte copy. */
+/* RESHAPE (and SQUEEZE, EXPAND_DIMS): no-op when the planner aliased the output onto the input,
+ * else a byte copy with memmove semantics (kernel copy_u8). No parameter words. */
 #include "adapt.h"
 
 pyrt_status pyrt_check_reshape(const pyrt_check_ctx *c) {
@@ -11,14 +12,6 @@ pyrt_status pyrt_check_reshape(const pyrt_check_ctx *c) {
 }
 
 void pyrt_eval_reshape(const pyrt_model *m, const pyrt_op *op) {
-  const uint8_t *src = (const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0));
-  uint8_t *dst = (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
-  uint32_t n = pyrt_tbytes(m, pyrt_op_tin(op, 0)), i;
-  if (dst == src) return;
-  /* memmove semantics: arena ranges may overlap */
-  if ((uintptr_t)dst < (uintptr_t)src) {
-    for (i = 0; i < n; ++i) dst[i] = src[i];
-  } else {
-    for (i = n; i > 0; --i) dst[i - 1] = src[i - 1];
-  }
+  pyrt_copy_u8((const uint8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0)),
+               (uint8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0)), pyrt_tbytes(m, pyrt_op_tin(op, 0)));
 }

@@ -42,6 +42,14 @@ static inline int32_t pyrt_sxtb16_hi(uint32_t w) {
   return r;
 }
 
+/* v with bits [lsb, lsb + 8) replaced by the low byte of b (BFI; gcc 12 does not form it here). */
+#define pyrt_bfi8(v, b, lsb)                                              \
+  __extension__({                                                         \
+    uint32_t v_ = (v);                                                    \
+    __asm__("bfi %0, %1, #" #lsb ", #8" : "+r"(v_) : "r"((uint32_t)(b))); \
+    v_;                                                                   \
+  })
+
 static inline int32_t pyrt_smlad(int32_t a, int32_t b, int32_t acc) {
   return __smlad(a, b, acc);
 }

@@ -17,12 +17,12 @@ static inline void store4(int8_t *y, const pyrt_conv_desc *d, int32_t c, int32_t
  * starting from init[c] (0 when init is NULL). */
 static void pixel(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                   const int32_t *init, int32_t iy0, int32_t ix0, int32_t fy0, int32_t fy1,
-                  int32_t fx0, int32_t fx1, int with_offset, int8_t *y) {
+                  int32_t fx0, int32_t fx1, int with_offset, int8_t *y, int32_t c_begin) {
   const int32_t C = d->in.c, row = d->in.w * C, fw = d->filt.w;
   const int32_t off2 = (int32_t)(((uint32_t)d->input_offset & 0xFFFFu) |
                                  ((uint32_t)d->input_offset << 16));
   int32_t c, fy, fx;
-  for (c = 0; c + 4 <= C; c += 4) {
+  for (c = c_begin; c + 4 <= C; c += 4) {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     if (init) {
       a0 = init[c];
@@ -72,30 +72,40 @@ static void valid_taps(int32_t in0, int32_t dil, int32_t n, int32_t size, int32_
   *f1 = b;
 }
 
-void pyrt_dsp_dw_conv_dm1(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
-                          const int32_t *bias, const int32_t *kbias, int8_t *y) {
+/* Output pixel (oy, ox) of batch plane xn/yn, channels [c_begin, C). */
+static void out_pixel(const pyrt_conv_desc *d, const int8_t *xn, const int8_t *w,
+                      const int32_t *bias, const int32_t *kbias, int8_t *yn, int32_t oy,
+                      int32_t ox, int32_t c_begin) {
   const int32_t C = d->in.c, fh = d->filt.h, fw = d->filt.w;
+  const int32_t iy0 = oy * d->stride_h - d->pad_h, ix0 = ox * d->stride_w - d->pad_w;
+  int32_t fy0, fy1, fx0, fx1;
+  int8_t *yp = yn + (oy * d->out.w + ox) * C;
+  valid_taps(iy0, d->dil_h, fh, d->in.h, &fy0, &fy1);
+  valid_taps(ix0, d->dil_w, fw, d->in.w, &fx0, &fx1);
+  if (fy0 == 0 && fy1 == fh && fx0 == 0 && fx1 == fw)
+    pixel(d, xn, w, kbias, iy0, ix0, 0, fh, 0, fw, 0, yp, c_begin);
+  else
+    pixel(d, xn, w, bias, iy0, ix0, fy0, fy1, fx0, fx1, 1, yp, c_begin); /* bias may be NULL */
+}
+
+void pyrt_dsp_dw_conv_border(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                             const int32_t *bias, const int32_t *kbias, int8_t *y, int32_t oy0,
+                             int32_t oy1, int32_t ox0, int32_t ox1, int32_t c_done) {
+  const int32_t C = d->in.c;
   const int32_t in_plane = d->in.h * d->in.w * C, out_plane = d->out.h * d->out.w * C;
   int32_t n, oy, ox;
-  for (n = 0; n < d->in.n; ++n) {
-    const int8_t *xn = x + n * in_plane;
-    int8_t *yn = y + n * out_plane;
-    for (oy = 0; oy < d->out.h; ++oy) {
-      const int32_t iy0 = oy * d->stride_h - d->pad_h;
-      int32_t fy0, fy1;
-      valid_taps(iy0, d->dil_h, fh, d->in.h, &fy0, &fy1);
+  for (n = 0; n < d->in.n; ++n)
+    for (oy = 0; oy < d->out.h; ++oy)
       for (ox = 0; ox < d->out.w; ++ox) {
-        const int32_t ix0 = ox * d->stride_w - d->pad_w;
-        int32_t fx0, fx1;
-        int8_t *yp = yn + (oy * d->out.w + ox) * C;
-        valid_taps(ix0, d->dil_w, fw, d->in.w, &fx0, &fx1);
-        if (fy0 == 0 && fy1 == fh && fx0 == 0 && fx1 == fw) {
-          pixel(d, xn, w, kbias, iy0, ix0, 0, fh, 0, fw, 0, yp);
-        } else {
-          pixel(d, xn, w, bias, iy0, ix0, fy0, fy1, fx0, fx1, 1, yp); /* bias may be NULL */
-        }
+        const int inside = oy >= oy0 && oy < oy1 && ox >= ox0 && ox < ox1;
+        if (!inside || c_done < C)
+          out_pixel(d, x + n * in_plane, w, bias, kbias, y + n * out_plane, oy, ox,
+                    inside ? c_done : 0);
       }
-    }
-  }
+}
+
+void pyrt_dsp_dw_conv_dm1(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                          const int32_t *bias, const int32_t *kbias, int8_t *y) {
+  pyrt_dsp_dw_conv_border(d, x, w, bias, kbias, y, 0, 0, 0, 0, 0);
 }
 #endif

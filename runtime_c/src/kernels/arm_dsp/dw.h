@@ -12,6 +12,13 @@
  * the input offset to the valid taps (TFLite skips the others). */
 void pyrt_dsp_dw_conv_dm1(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                           const int32_t *bias, const int32_t *kbias, int8_t *y);
+
+/* The part of pyrt_dsp_dw_conv_dm1's work a faster kernel left: every output pixel outside
+ * rows [oy0, oy1) x columns [ox0, ox1) for all channels, and every pixel for channels
+ * [c_done, C). */
+void pyrt_dsp_dw_conv_border(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                             const int32_t *bias, const int32_t *kbias, int8_t *y, int32_t oy0,
+                             int32_t oy1, int32_t ox0, int32_t ox1, int32_t c_done);
 #endif
 
 #endif /* PYRT_ARM_DSP_DW_H */

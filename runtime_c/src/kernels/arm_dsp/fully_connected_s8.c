@@ -1,59 +1,123 @@
-/* arm_dsp FULLY_CONNECTED int8: one batch row at a time against four, then one, weight rows
- * (SMLAD on SXTB16-expanded pairs; the input offset is folded into kbias). Four batch rows or
+/* arm_dsp FULLY_CONNECTED int8: one batch row at a time, expanded once to int16 pairs, against
+ * two weight rows at a time (SMLAD; the input offset is folded into kbias). Four batch rows or
  * more use the four-column multiply (dsp.h). */
 #include "dsp.h"
 
 #if PYRT_USE_DSP(fully_connected_s8)
-/* Output channels [0, n) of one batch row x, four weight rows at a time; each word of x is
- * expanded once for the four rows. */
-static void vector_rows(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
-                        const int32_t *kbias, int8_t *y) {
-  const int32_t k = d->accum, kb = k & ~3, n = d->out_ch;
-  const int32_t off = d->output_offset, lo = d->act_min, hi = d->act_max;
-  const int32_t st = d->per_channel ? 1 : 0;
-  const int32_t *mult = d->q.mult;
-  const int8_t *shift = d->q.shift;
-  int32_t oc = 0, i;
-  for (; oc + 4 <= n; oc += 4) {
-    const int8_t *w0 = w + oc * k;
-    int32_t s0 = kbias[oc], s1 = kbias[oc + 1], s2 = kbias[oc + 2], s3 = kbias[oc + 3];
-    for (i = 0; i < kb; i += 4) {
-      const uint32_t xv = pyrt_ld32(x + i);
-      const int32_t x02 = pyrt_sxtb16_lo(xv), x13 = pyrt_sxtb16_hi(xv);
-      uint32_t u = pyrt_ld32(w0 + i);
-      s0 = pyrt_smlad(pyrt_sxtb16_lo(u), x02, s0);
-      s0 = pyrt_smlad(pyrt_sxtb16_hi(u), x13, s0);
-      u = pyrt_ld32(w0 + k + i);
-      s1 = pyrt_smlad(pyrt_sxtb16_lo(u), x02, s1);
-      s1 = pyrt_smlad(pyrt_sxtb16_hi(u), x13, s1);
-      u = pyrt_ld32(w0 + 2 * k + i);
-      s2 = pyrt_smlad(pyrt_sxtb16_lo(u), x02, s2);
-      s2 = pyrt_smlad(pyrt_sxtb16_hi(u), x13, s2);
-      u = pyrt_ld32(w0 + 3 * k + i);
-      s3 = pyrt_smlad(pyrt_sxtb16_lo(u), x02, s3);
-      s3 = pyrt_smlad(pyrt_sxtb16_hi(u), x13, s3);
-    }
-    for (; i < k; ++i) {
-      s0 = __smlabb(w0[i], x[i], s0);
-      s1 = __smlabb(w0[k + i], x[i], s1);
-      s2 = __smlabb(w0[2 * k + i], x[i], s2);
-      s3 = __smlabb(w0[3 * k + i], x[i], s3);
-    }
-    y[oc] = (int8_t)pyrt_dsp_out(s0, mult[oc * st], shift[oc * st], off, lo, hi);
-    y[oc + 1] = (int8_t)pyrt_dsp_out(s1, mult[(oc + 1) * st], shift[(oc + 1) * st], off, lo, hi);
-    y[oc + 2] = (int8_t)pyrt_dsp_out(s2, mult[(oc + 2) * st], shift[(oc + 2) * st], off, lo, hi);
-    y[oc + 3] = (int8_t)pyrt_dsp_out(s3, mult[(oc + 3) * st], shift[(oc + 3) * st], off, lo, hi);
+/* One weight row's eight values (LDRD, post-increment) against x's expanded words. */
+#define FC_ROW8(w, s)                              \
+  "ldrd   %[u0], %[u1], [%[" w "]], #8\n\t"        \
+  "sxtb16 %[h], %[u0], ror #8\n\t"                 \
+  "sxtb16 %[u0], %[u0]\n\t"                        \
+  "smlad  %[" s "], %[u0], %[xa], %[" s "]\n\t"     \
+  "smlad  %[" s "], %[h], %[xb], %[" s "]\n\t"      \
+  "sxtb16 %[h], %[u1], ror #8\n\t"                 \
+  "sxtb16 %[u1], %[u1]\n\t"                        \
+  "smlad  %[" s "], %[u1], %[xc], %[" s "]\n\t"     \
+  "smlad  %[" s "], %[h], %[xd], %[" s "]\n\t"
+
+/* n >= 1 blocks of eight values: the expanded input xe (words (x0, x2), (x1, x3), (x4, x6),
+ * (x5, x7) per block, LDM) against two word-aligned weight rows: 16 multiply-accumulates in 21
+ * instructions. One asm block (LDM needs ascending registers, hence r8-r11). */
+static inline void rows2(const uint32_t *xe, const int8_t *w0, const int8_t *w1, int32_t n,
+                         int32_t *s0, int32_t *s1) {
+  register uint32_t xa __asm__("r8");
+  register uint32_t xb __asm__("r9");
+  register uint32_t xc __asm__("r10");
+  register uint32_t xd __asm__("r11");
+  int32_t a = *s0, b = *s1;
+  uint32_t u0, u1, h;
+  __asm__ volatile("1:\n\t"
+                   "ldmia  %[x]!, {%[xa], %[xb], %[xc], %[xd]}\n\t"
+                   FC_ROW8("w0", "a") FC_ROW8("w1", "b")
+                   "subs   %[n], %[n], #1\n\t"
+                   "bne    1b\n\t"
+                   : [x] "+r"(xe), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [a] "+r"(a),
+                     [b] "+r"(b), [xa] "=&r"(xa), [xb] "=&r"(xb), [xc] "=&r"(xc),
+                     [xd] "=&r"(xd), [u0] "=&r"(u0), [u1] "=&r"(u1), [h] "=&r"(h)
+                   :
+                   : "cc", "memory");
+  *s0 = a;
+  *s1 = b;
+}
+
+/* x's k & ~3 first values expanded into xe: (x0, x2), (x1, x3) per block of four. */
+static void expand(const int8_t *x, int32_t k, uint32_t *xe) {
+  int32_t i;
+  for (i = 0; i + 4 <= k; i += 4) {
+    const uint32_t v = pyrt_ld32(x + i);
+    xe[0] = (uint32_t)pyrt_sxtb16_lo(v);
+    xe[1] = (uint32_t)pyrt_sxtb16_hi(v);
+    xe += 2;
   }
-  for (; oc < n; ++oc) {
+}
+
+/* acc + row w . x over values [from, k): expanded x (xe) for the blocks of four, raw x after. */
+static inline int32_t dot_rest(const uint32_t *xe, const int8_t *x, const int8_t *w, int32_t from,
+                               int32_t k, int32_t acc) {
+  int32_t i;
+  for (i = from; i + 4 <= k; i += 4) {
+    const uint32_t u = pyrt_ld32(w + i);
+    acc = pyrt_smlad(pyrt_sxtb16_lo(u), (int32_t)xe[i / 2], acc);
+    acc = pyrt_smlad(pyrt_sxtb16_hi(u), (int32_t)xe[i / 2 + 1], acc);
+  }
+  for (; i < k; ++i) acc = __smlabb(w[i], x[i], acc);
+  return acc;
+}
+
+/* Requantization of one output channel: per-tensor layers decode the multiplier once. */
+typedef struct {
+  int32_t m, shift, e1;
+  uint32_t pow;
+  int32_t off, lo, hi;
+} fc_quant;
+
+static inline void fc_quant_of(const pyrt_fc_desc *d, int32_t q, fc_quant *r) {
+  r->m = d->q.mult[q];
+  r->shift = d->q.shift[q];
+  r->e1 = r->shift < 0 ? -r->shift - 1 : 0;
+  r->pow = (uint32_t)1 << r->e1;
+}
+
+/* neg: the caller knows the shift is negative (per-tensor layers, decided once). */
+PYRT_ALWAYS_INLINE int8_t fc_out(int32_t acc, const fc_quant *q, int neg) {
+  const int32_t r = (neg || q->shift < 0) ? pyrt_dsp_requant_neg(acc, q->m, q->e1, q->pow)
+                                          : pyrt_dsp_requant(acc, q->m, q->shift);
+  return (int8_t)pyrt_dsp_clamp8(r, q->off, q->lo, q->hi);
+}
+
+/* Output channels [0, n) of one batch row x: x expanded once into xe, then two weight rows at a
+ * time (rows2 when rows are word-aligned: k % 4 == 0). The usual case is specialised: `fast` =
+ * k a multiple of 8 (no tails), one multiplier for the layer, with a negative shift. */
+PYRT_ALWAYS_INLINE void vector_rows(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
+                                    const int32_t *kbias, int8_t *y, uint32_t *xe, int fast) {
+  const int32_t k = d->accum, n = d->out_ch, n8 = (k & 3) == 0 ? k >> 3 : 0;
+  const int32_t step = (!fast && d->per_channel) ? 1 : 0;
+  fc_quant q;
+  int32_t oc = 0;
+  q.off = d->output_offset;
+  q.lo = d->act_min;
+  q.hi = d->act_max;
+  fc_quant_of(d, 0, &q);
+  expand(x, k, xe);
+  for (; oc + 2 <= n; oc += 2) {
     const int8_t *w0 = w + oc * k;
-    int32_t s0 = kbias[oc];
-    for (i = 0; i < kb; i += 4) {
-      const uint32_t xv = pyrt_ld32(x + i), u = pyrt_ld32(w0 + i);
-      s0 = pyrt_smlad(pyrt_sxtb16_lo(u), pyrt_sxtb16_lo(xv), s0);
-      s0 = pyrt_smlad(pyrt_sxtb16_hi(u), pyrt_sxtb16_hi(xv), s0);
+    int32_t s0 = kbias[oc], s1 = kbias[oc + 1];
+    if (fast) {
+      rows2(xe, w0, w0 + k, n8, &s0, &s1);
+    } else {
+      if (n8 > 0) rows2(xe, w0, w0 + k, n8, &s0, &s1);
+      s0 = dot_rest(xe, x, w0, 8 * n8, k, s0);
+      s1 = dot_rest(xe, x, w0 + k, 8 * n8, k, s1);
     }
-    for (; i < k; ++i) s0 = __smlabb(w0[i], x[i], s0);
-    y[oc] = (int8_t)pyrt_dsp_out(s0, mult[oc * st], shift[oc * st], off, lo, hi);
+    if (step) fc_quant_of(d, oc, &q);
+    y[oc] = fc_out(s0, &q, fast);
+    if (step) fc_quant_of(d, oc + 1, &q);
+    y[oc + 1] = fc_out(s1, &q, fast);
+  }
+  if (oc < n) {
+    if (step) fc_quant_of(d, oc, &q);
+    y[oc] = fc_out(dot_rest(xe, x, w + oc * k, 0, k, kbias[oc]), &q, fast);
   }
 }
 
@@ -82,11 +146,16 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
       pyrt_dsp_mat_mult_4cols((const int16_t *)scratch, w, k, n, &o, ys);
     }
   }
-  for (; b < d->batches; ++b) vector_rows(d, x + b * k, w, kbias, y + b * n);
+  for (; b < d->batches; ++b) {
+    if ((k & 7) == 0 && !d->per_channel && d->q.shift[0] < 0)
+      vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 1);
+    else
+      vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 0);
+  }
 }
 
-/* Four batch rows or more use the four-column buffer; fewer need no scratch. */
+/* The four-column buffer (four batch rows or more) or one expanded batch row. */
 uint32_t PYRT_K(fully_connected_s8_scratch_bytes)(const pyrt_fc_desc *d) {
-  return d->batches >= 4 ? pyrt_dsp_cols_bytes(d->accum) : 0u;
+  return d->batches >= 4 ? pyrt_dsp_cols_bytes(d->accum) : 2u * ((uint32_t)d->accum & ~3u);
 }
 #endif

@@ -44,12 +44,30 @@ static void gather_direct(const pyrt_conv_desc *d, const origin *o, int32_t c0, 
     }
 }
 
-/* Any channel count: the int8 window of one pixel into `col`, then packed. */
+static inline void copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
+  int32_t i;
+  for (i = 0; i + 4 <= n; i += 4) pyrt_st32(dst + i, pyrt_ld32(src + i));
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
+/* Any channel count: the int8 window of one pixel into `col`, then packed. A window inside the
+ * input with one group and no horizontal dilation is a few contiguous rows of KW x C bytes. */
 static void gather_bytes(const pyrt_conv_desc *d, const origin *o, int32_t c0, int8_t *col) {
-  const int32_t fc = d->filt.c;
+  const int32_t fc = d->filt.c, fh = d->filt.h, fw = d->filt.w;
   const int8_t zp = (int8_t)(-d->input_offset);
   int32_t fy, fx, i;
-  for (fy = 0; fy < d->filt.h; ++fy)
+  if (fc == d->in.c && d->dil_w == 1 && o->iy0 >= 0 && o->ix0 >= 0 &&
+      o->iy0 + (fh - 1) * d->dil_h < d->in.h && o->ix0 + fw - 1 < d->in.w) {
+    const int32_t run = fw * fc, row = d->in.w * fc * d->dil_h;
+    const int8_t *src = o->plane + (o->iy0 * d->in.w + o->ix0) * fc;
+    for (fy = 0; fy < fh; ++fy) {
+      copy_bytes(col, src, run);
+      col += run;
+      src += row;
+    }
+    return;
+  }
+  for (fy = 0; fy < fh; ++fy)
     for (fx = 0; fx < d->filt.w; ++fx) {
       const int8_t *src = tap(d, o, fy, fx, c0);
       for (i = 0; i < fc; ++i) col[i] = src ? src[i] : zp;

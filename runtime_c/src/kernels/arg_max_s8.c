@@ -1,0 +1,8 @@
+/* Reference ARG_MAX int8 -> int32 (the first index of the largest value). */
+#include "ref_reduce.h"
+
+#if PYRT_BUILD_REF(arg_max_s8)
+void PYRT_K(arg_max_s8)(const pyrt_arg_desc *d, const int8_t *x, int32_t *y) {
+  pyrt_ref_arg_minmax(d, x, y, 1);
+}
+#endif
