@@ -15,7 +15,7 @@ PYRT_KERNEL_LIST(KT_DECLARE_REF)
 
 /* ---- console lines ---- */
 
-static char kt_line[640];
+static char kt_line[1024];
 static uint32_t kt_len;
 
 static void put_s(const char *s) {
@@ -190,23 +190,28 @@ static void *kt_alloc(kt_case *c, const char *name, uint32_t bytes, uint32_t mis
   return b->p;
 }
 
-/* Misalignment of an element-aligned buffer: half the time 16-aligned, else any legal offset
- * (the blob format aligns int8 tensors to 1 byte only). */
-static uint32_t rnd_misalign(kt_case *c, uint32_t elem) {
+/* Where a buffer of `bytes` (elements of `elem` bytes) starts past a multiple of 16. The
+ * converter (pyruntime/convert.py, planner.py) places every arena tensor and every constant of
+ * 16 bytes or more 16-aligned, smaller constants at their element alignment: the default. With
+ * KT_FLAG_ANY_ALIGN, any buffer at any element-aligned address, as far as the blob format and
+ * pyrt_init allow (docs/blob_format.md: "aligned to the element size at least"). Half the
+ * smaller or freely placed buffers are 16-aligned anyway. */
+static uint32_t rnd_misalign(kt_case *c, uint32_t elem, uint32_t bytes) {
+  if (bytes >= 16u && !(c->cfg->flags & KT_FLAG_ANY_ALIGN)) return 0u;
   return one_in(&c->r, 2) ? 0u : (rnd(&c->r) % 16u) & ~(elem - 1u);
 }
 
 static int8_t *alloc_i8(kt_case *c, const char *name, uint32_t n) {
-  return (int8_t *)kt_alloc(c, name, n, rnd_misalign(c, 1), 1);
+  return (int8_t *)kt_alloc(c, name, n, rnd_misalign(c, 1, n), 1);
 }
 static int16_t *alloc_i16(kt_case *c, const char *name, uint32_t n) {
-  return (int16_t *)kt_alloc(c, name, 2u * n, rnd_misalign(c, 2), 1);
+  return (int16_t *)kt_alloc(c, name, 2u * n, rnd_misalign(c, 2, 2u * n), 1);
 }
 static int32_t *alloc_i32(kt_case *c, const char *name, uint32_t n) {
-  return (int32_t *)kt_alloc(c, name, 4u * n, rnd_misalign(c, 4), 1);
+  return (int32_t *)kt_alloc(c, name, 4u * n, rnd_misalign(c, 4, 4u * n), 1);
 }
 static int64_t *alloc_i64(kt_case *c, const char *name, uint32_t n) {
-  return (int64_t *)kt_alloc(c, name, 8u * n, rnd_misalign(c, 8), 1);
+  return (int64_t *)kt_alloc(c, name, 8u * n, rnd_misalign(c, 8, 8u * n), 1);
 }
 
 static uint32_t inputs_hash(const kt_case *c) {
@@ -232,10 +237,13 @@ static int32_t rnd_channels(kt_rng *r, int32_t max) {
   return v;
 }
 
-/* int8 data: uniform, only the extremes, constant (often 0), or a narrow band. */
+/* int8 data: uniform, only the extremes, nearly all one extreme (sums at the limit of 16-bit
+ * lanes), constant (often 0, lo or hi), or a narrow band. */
 static void fill_i8(kt_rng *r, int8_t *p, uint32_t n, int32_t lo, int32_t hi) {
+  const int32_t special[3] = {0, lo, hi};
   const uint32_t mode = rnd(r) % 10u;
-  const int32_t c = one_in(r, 2) ? 0 : rnd_in(r, lo, hi), w = rnd_in(r, 0, 8);
+  const int32_t c = one_in(r, 3) ? rnd_in(r, lo, hi) : pick(r, special, 3), w = rnd_in(r, 0, 8);
+  const int32_t extreme = one_in(r, 2) ? lo : hi;
   uint32_t i;
   for (i = 0; i < n; ++i) {
     int32_t v;
@@ -243,7 +251,9 @@ static void fill_i8(kt_rng *r, int8_t *p, uint32_t n, int32_t lo, int32_t hi) {
       v = (rnd(r) & 1u) ? lo : hi;
     else if (mode == 1u)
       v = c;
-    else if (mode <= 3u)
+    else if (mode == 2u)
+      v = one_in(r, 32) ? max32(lo, min32(hi, extreme + rnd_in(r, -8, 8))) : extreme;
+    else if (mode == 3u)
       v = max32(lo, min32(hi, c + rnd_in(r, -w, w)));
     else
       v = rnd_in(r, lo, hi);
@@ -308,20 +318,26 @@ static const int32_t kt_special_mult[] = {0,         1,         1 << 30,      IN
 
 /* Requantization regimes of a layer (per case) */
 enum {
-  RQ_REAL,  /* normalised multipliers, shifts near the estimate: outputs inside the range */
-  RQ_WILD,  /* the full ranges, specials often */
-  RQ_MIXED, /* each channel real or wild */
-  RQ_CORNER /* specials only, shifts at their ends and around 0 */
+  RQ_REAL,   /* normalised multipliers, shifts near the estimate: outputs inside the range */
+  RQ_SCALED, /* the same scales with any shift, multipliers not normalised (shifts >= 0 too) */
+  RQ_WILD,   /* the full ranges, specials often */
+  RQ_MIXED,  /* each channel real, scaled or wild */
+  RQ_CORNER  /* specials only, shifts at their ends and around 0 */
 };
 
-/* One multiplier / shift pair: "realistic" (a normalised multiplier, shift near `shift0`),
- * "wild" (specials and the full range: [0, 2^31) and shifts [smin, smax]) or "corner". */
+/* One multiplier / shift pair of a regime; `shift0` is the shift of a realistic scale. */
 static void rnd_requant1(kt_rng *r, int regime, int32_t shift0, int32_t smin, int32_t smax,
                          int32_t *mult, int8_t *shift) {
-  if (regime == RQ_MIXED) regime = one_in(r, 2) ? RQ_REAL : RQ_WILD;
-  if (regime == RQ_REAL) {
-    *mult = rnd_in(r, 1 << 30, INT32_MAX);
-    *shift = (int8_t)max32(smin, min32(smax, shift0 + rnd_in(r, -2, 2)));
+  const int32_t te = max32(smin, min32(smax, shift0 + rnd_in(r, -2, 2)));
+  if (regime == RQ_MIXED) regime = one_in(r, 3) ? RQ_WILD : (one_in(r, 2) ? RQ_REAL : RQ_SCALED);
+  if (regime == RQ_REAL || regime == RQ_SCALED) {
+    /* scale m / 2^31 x 2^te = (m >> (sh - te)) / 2^31 x 2^sh for sh in [te, te + 30] */
+    const int32_t m = rnd_in(r, 1 << 30, INT32_MAX), hi = min32(smax, te + 30);
+    int32_t sh = te;
+    if (regime == RQ_SCALED) sh = (one_in(r, 3) && hi >= 1) ? max32(te, rnd_in(r, -1, 1))
+                                                            : rnd_in(r, te, hi);
+    *mult = m >> (sh - te);
+    *shift = (int8_t)sh;
   } else {
     const int corner = regime == RQ_CORNER;
     const int32_t near0 = max32(smin, min32(smax, rnd_in(r, -1, 1)));
@@ -349,7 +365,7 @@ static int64_t rnd_bias(kt_rng *r, int regime, int wide, int32_t acc_bits) {
   static const int32_t special32[] = {INT32_MIN, INT32_MAX, INT32_MIN + 1, INT32_MAX - 1, 0,
                                       -1, 1};
   const int32_t m = (int32_t)1 << min32(30, acc_bits);
-  if (regime == RQ_CORNER || (regime != RQ_REAL && one_in(r, 2))) {
+  if (regime == RQ_CORNER || ((regime == RQ_WILD || regime == RQ_MIXED) && one_in(r, 2))) {
     if (wide && !one_in(r, 3)) {
       const uint64_t u = ((uint64_t)rnd(r) << 32) | rnd(r);
       if (regime == RQ_CORNER || one_in(r, 2)) return one_in(r, 2) ? INT64_MIN : INT64_MAX;
@@ -417,12 +433,13 @@ static void put_pixel(const pyrt_dims *out, uint32_t elem) {
   kv_i("ox", pix % (uint32_t)out->w);
 }
 
-/* Random input rows and columns, strides and SAME/VALID padding of a window of f_h x f_w (0: the
+/* Random input rows and columns (min_in to max_in), strides and SAME/VALID padding of a window of f_h x f_w (0: the
  * whole input, a global pool) with dilations dil_h, dil_w: output size and padding as TFLite
  * computes them. 0 when VALID leaves no output. */
-static int rnd_window(kt_rng *r, kt_window *w, int32_t dil_h, int32_t dil_w) {
-  w->in.h = one_in(r, 6) ? 1 : rnd_in(r, 1, 12);
-  w->in.w = one_in(r, 6) ? 1 : rnd_in(r, 1, 12);
+static int rnd_window(kt_rng *r, kt_window *w, int32_t min_in, int32_t max_in, int32_t dil_h,
+                      int32_t dil_w) {
+  w->in.h = one_in(r, 6) ? min_in : rnd_in(r, min_in, max_in);
+  w->in.w = one_in(r, 6) ? min_in : rnd_in(r, min_in, max_in);
   if (w->f_h == 0) w->f_h = w->in.h;
   if (w->f_w == 0) w->f_w = w->in.w;
   w->stride_h = one_in(r, 2) ? 1 : rnd_in(r, 1, 3);
@@ -531,7 +548,7 @@ static int kt_execute(kt_case *c, const kt_family *fam, const void *ctx, uint32_
                       uint32_t elem_bytes, uint32_t scratch_fast, uint32_t scratch_ref,
                       int report_it) {
   const uint32_t bytes = n * elem_bytes;
-  const uint32_t ymis = rnd_misalign(c, elem_bytes);
+  const uint32_t ymis = rnd_misalign(c, elem_bytes, bytes);
   uint8_t *yf = (uint8_t *)kt_alloc(c, "y_fast", bytes, ymis, 0);
   uint8_t *yr = (uint8_t *)kt_alloc(c, "y_ref", bytes, ymis, 0);
   /* scratch is PYRT_ALIGN (16) aligned in the arena; random content */
@@ -595,7 +612,7 @@ typedef struct {
 static int make_layer(kt_case *c, int s16, int wide, uint32_t n_w, uint32_t n_x, int32_t n_out,
                       uint32_t n_q, int32_t oc_stride, int32_t count, int32_t elem_stride,
                       kt_layer *L) {
-  static const int regimes[8] = {RQ_REAL, RQ_REAL, RQ_REAL, RQ_REAL, RQ_WILD, RQ_MIXED, RQ_MIXED,
+  static const int regimes[8] = {RQ_REAL, RQ_REAL, RQ_REAL, RQ_SCALED, RQ_WILD, RQ_MIXED, RQ_MIXED,
                                  RQ_CORNER};
   kt_rng *r = &c->r;
   const int32_t acc_bits = (s16 ? 22 : 14) + log2_ceil((uint32_t)count) / 2;
@@ -663,7 +680,7 @@ static int make_layer(kt_case *c, int s16, int wide, uint32_t n_w, uint32_t n_x,
   } while (0)
 
 static void layer_describe(const kt_layer *L) {
-  static const char *const names[] = {"real", "wild", "mixed", "corner"};
+  static const char *const names[] = {"real", "scaled", "wild", "mixed", "corner"};
   kv_i("in_off", L->input_offset);
   kv_i("out_off", L->output_offset);
   kv_range("act", L->act_min, L->act_max);
@@ -791,7 +808,7 @@ static int conv_geometry(kt_rng *r, int route, kt_window *win, pyrt_conv_desc *d
         d->dil_w = one_in(r, 2) ? d->dil_h : rnd_in(r, 1, 3);
       }
     }
-    if (!rnd_window(r, win, d->dil_h, d->dil_w)) continue;
+    if (!rnd_window(r, win, 1, 12, d->dil_h, d->dil_w)) continue;
     if (dw) {
       d->depth_mult = (route != ROUTE_DW_3X3 && one_in(r, 3)) ? rnd_in(r, 2, 4) : 1;
       win->in.c = rnd_channels(r, 40);
@@ -947,16 +964,19 @@ static int pool_case(kt_case *c, kt_pool_fn fast, kt_pool_fn ref, int report_it)
   kt_rng *r = &c->r;
   pyrt_pool_desc *d = &k.d;
   kt_window *w = &k.w;
-  uint32_t budget = rnd_budget(r), n_x;
+  uint32_t budget = 4u * rnd_budget(r), n_x; /* a tap costs less than a MAC */
   int8_t *x;
   int tries;
   memset(&k, 0, sizeof k);
   for (tries = 0;; ++tries) {
     if (tries == 2000) return -1;
+    if (tries % 100 == 99) budget *= 2u;
+    /* sometimes a global pool; sometimes 256 taps or more (arm_dsp average pool lanes) */
+    const int big = one_in(r, 5);
     w->in.n = one_in(r, 5) ? 2 : 1;
-    w->f_h = one_in(r, 6) ? 0 : rnd_in(r, 1, 5); /* sometimes a global pool */
-    w->f_w = one_in(r, 6) ? 0 : rnd_in(r, 1, 5);
-    if (!rnd_window(r, w, 1, 1) ||
+    w->f_h = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
+    w->f_w = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
+    if (!rnd_window(r, w, big ? 16 : 1, big ? 24 : 12, 1, 1) ||
         !pool_axis_ok(w->in.h, w->f_h, w->stride_h, w->pad_h, w->out.h) ||
         !pool_axis_ok(w->in.w, w->f_w, w->stride_w, w->pad_w, w->out.w))
       continue;
@@ -985,7 +1005,9 @@ static int pool_case(kt_case *c, kt_pool_fn fast, kt_pool_fn ref, int report_it)
 
 /* ---- elementwise ADD, SUB, MUL ---- */
 
-typedef void (*kt_add_fn)(const pyrt_add_desc *, const int8_t *, const int8_t *, int8_t *, int32_t);
+typedef void (*kt_add_fn)(const pyrt_add_desc *, const int8_t *, const int8_t *, int8_t *, int32_t,
+                          void *);
+typedef uint32_t (*kt_add_scratch_fn)(const pyrt_add_desc *, int32_t);
 typedef void (*kt_mul_fn)(const pyrt_mul_desc *, const int8_t *, const int8_t *, int8_t *, int32_t);
 
 typedef struct {
@@ -1004,7 +1026,7 @@ static void elem_call(const void *ctx, int ref, void *y, void *scratch) {
   if (k->is_mul)
     k->fm[ref](&k->mul, k->a, k->b, (int8_t *)y, k->n);
   else
-    k->fa[ref](&k->add, k->a, k->b, (int8_t *)y, k->n);
+    k->fa[ref](&k->add, k->a, k->b, (int8_t *)y, k->n, scratch);
 }
 
 /* The fields ADD/SUB and MUL descriptors share. */
@@ -1041,15 +1063,18 @@ static void elem_channel(const void *ctx, uint32_t elem) {
 
 static const kt_family kt_elem_family = {elem_call, elem_describe, elem_channel};
 
-/* Elements: tails around multiples of 4 and 16, sometimes long. */
+/* Elements: tails around multiples of 4 and 16, sometimes long (arm_dsp ADD/SUB switch to
+ * per-call tables from 1024). */
 static int32_t rnd_elems(kt_rng *r) {
-  if (one_in(r, 8)) return rnd_in(r, 300, 2000);
+  if (one_in(r, 6)) return rnd_in(r, 300, 3000);
   if (one_in(r, 2)) return rnd_in(r, 1, 20);
   return rnd_in(r, 1, 300);
 }
 
-static int elem_case(kt_case *c, int is_mul, kt_add_fn fa, kt_add_fn ra, kt_mul_fn fm, kt_mul_fn rm,
-                     int report_it) {
+static const int32_t kt_elem_regimes[3] = {RQ_REAL, RQ_SCALED, RQ_WILD};
+
+static int elem_case(kt_case *c, int is_mul, kt_add_fn fa, kt_add_fn ra, kt_add_scratch_fn sfa,
+                     kt_add_scratch_fn sra, kt_mul_fn fm, kt_mul_fn rm, int report_it) {
   kt_elem_case k;
   kt_rng *r = &c->r;
   int8_t *a, *b;
@@ -1070,14 +1095,14 @@ static int elem_case(kt_case *c, int is_mul, kt_add_fn fa, kt_add_fn ra, kt_mul_
     d->b_offset = rnd_in_off(r);
     d->output_offset = rnd_out_off(r);
     /* (a + a_off) (b + b_off) reaches 2^16 */
-    rnd_requant1(r, one_in(r, 3) ? RQ_WILD : RQ_REAL, 7 - 15, -31, 30, &d->out_mult, &sh);
+    rnd_requant1(r, pick(r, kt_elem_regimes, 3), 7 - 15, -31, 30, &d->out_mult, &sh);
     d->out_shift = sh;
     rnd_act(r, -128, 127, d->output_offset, &d->act_min, &d->act_max);
     k.fm[0] = fm;
     k.fm[1] = rm;
   } else {
     pyrt_add_desc *d = &k.add;
-    const int regime = one_in(r, 3) ? RQ_WILD : RQ_REAL;
+    const int regime = pick(r, kt_elem_regimes, 3);
     int8_t sa, sb, so;
     d->a_offset = rnd_in_off(r);
     d->b_offset = rnd_in_off(r);
@@ -1094,7 +1119,8 @@ static int elem_case(kt_case *c, int is_mul, kt_add_fn fa, kt_add_fn ra, kt_mul_
     k.fa[0] = fa;
     k.fa[1] = ra;
   }
-  return kt_execute(c, &kt_elem_family, &k, (uint32_t)k.n, 1u, 0u, 0u, report_it);
+  return kt_execute(c, &kt_elem_family, &k, (uint32_t)k.n, 1u, is_mul ? 0u : sfa(&k.add, k.n),
+                    is_mul ? 0u : sra(&k.add, k.n), report_it);
 }
 
 /* ---- softmax ---- */
@@ -1194,13 +1220,15 @@ static int run_max_pool_s8(kt_case *c, int report_it) {
   return pool_case(c, pyrt_max_pool_s8, pyrt_ref_max_pool_s8, report_it);
 }
 static int run_add_s8(kt_case *c, int report_it) {
-  return elem_case(c, 0, pyrt_add_s8, pyrt_ref_add_s8, 0, 0, report_it);
+  return elem_case(c, 0, pyrt_add_s8, pyrt_ref_add_s8, pyrt_add_s8_scratch_bytes,
+                   pyrt_ref_add_s8_scratch_bytes, 0, 0, report_it);
 }
 static int run_sub_s8(kt_case *c, int report_it) {
-  return elem_case(c, 0, pyrt_sub_s8, pyrt_ref_sub_s8, 0, 0, report_it);
+  return elem_case(c, 0, pyrt_sub_s8, pyrt_ref_sub_s8, pyrt_sub_s8_scratch_bytes,
+                   pyrt_ref_sub_s8_scratch_bytes, 0, 0, report_it);
 }
 static int run_mul_s8(kt_case *c, int report_it) {
-  return elem_case(c, 1, 0, 0, pyrt_mul_s8, pyrt_ref_mul_s8, report_it);
+  return elem_case(c, 1, 0, 0, 0, 0, pyrt_mul_s8, pyrt_ref_mul_s8, report_it);
 }
 static int run_softmax_s8(kt_case *c, int report_it) {
   return softmax_case(c, pyrt_softmax_s8, pyrt_ref_softmax_s8, report_it);
@@ -1218,8 +1246,8 @@ static const kt_kernel kt_kernels[] = {
     {"fully_connected_s16", 0, run_fully_connected_s16},
     {"avg_pool_s8", 0, run_avg_pool_s8},
     {"max_pool_s8", 0, run_max_pool_s8},
-    {"add_s8", 0, run_add_s8},
-    {"sub_s8", 0, run_sub_s8},
+    {"add_s8", "add_s8_scratch_bytes", run_add_s8},
+    {"sub_s8", "sub_s8_scratch_bytes", run_sub_s8},
     {"mul_s8", 0, run_mul_s8},
     {"softmax_s8", 0, run_softmax_s8},
 };
@@ -1228,6 +1256,10 @@ static const kt_kernel kt_kernels[] = {
 #define KT_LIST_NAME(ret, name, args) #name,
 static const char *const kt_list[] = {PYRT_KERNEL_LIST(KT_LIST_NAME)};
 #define KT_N_LIST ((int)(sizeof kt_list / sizeof kt_list[0]))
+#ifdef PYRT_KERNEL_LIST_OPS /* the other operators' kernels: listed as not tested here */
+static const char *const kt_list_ops[] = {PYRT_KERNEL_LIST_OPS(KT_LIST_NAME)};
+#define KT_N_LIST_OPS ((int)(sizeof kt_list_ops / sizeof kt_list_ops[0]))
+#endif
 
 static int tested(const char *name) {
   int k;
@@ -1280,6 +1312,16 @@ int kt_run(const kt_config *cfg, uint8_t *pool, uint32_t pool_bytes, const char 
       line_end();
       status = KT_EXIT_MISMATCH;
     }
+#ifdef KT_N_LIST_OPS
+  if (!cfg->only[0]) {
+    line_start("NOTEST list=PYRT_KERNEL_LIST_OPS names=");
+    for (k = 0; k < KT_N_LIST_OPS; ++k) {
+      if (k) put_s(",");
+      put_s(kt_list_ops[k]);
+    }
+    line_end();
+  }
+#endif
 
   for (k = 0; k < KT_N_KERNELS; ++k) {
     const kt_kernel *kk = &kt_kernels[k];

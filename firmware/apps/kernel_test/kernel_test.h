@@ -19,6 +19,7 @@
  *   FAIL kernel= case= what= ...                the first failing case of a kernel, with
  *   CASE kernel= case= ...                      its parameters
  *   UNTESTED name=                              a PYRT_KERNEL_LIST entry without a test
+ *   NOTEST list=PYRT_KERNEL_LIST_OPS names=a,b  the other operators' kernels, not covered
  *   END status= kernels= failures=
  * Exit status: 0 all equal, 1 a mismatch (or an untested kernel), 3 a bad configuration.
  */
@@ -50,6 +51,9 @@ typedef struct {
 /* Print "RUN kernel=" before each kernel and the CASE record before each case (to find the
  * case of a fault). */
 #define KT_FLAG_TRACE 1u
+/* Place buffers at any element-aligned address (the blob format's minimum), not only where the
+ * converter puts them (16-aligned from 16 bytes). */
+#define KT_FLAG_ANY_ALIGN 2u
 
 /* Configuration block (Cortex-M: input 0 of the runner's input file; Linux: --config FILE):
  * little-endian u32 magic "PYKT", version, seed, cases, first_case, inject, flags, then
