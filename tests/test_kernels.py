@@ -13,6 +13,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import struct
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, skip_or_fail
-from pyruntime.targets import FirmwareFault
+from pyruntime.targets import TargetError
 
 # Builds firmware and runs QEMU: excluded from the sanitizer pass (-m "not slow").
 pytestmark = pytest.mark.slow
@@ -79,13 +80,14 @@ class Report:
     stdout: str
     kernels: dict[str, dict[str, str]]  # KERNEL records by name
     failures: list[str]  # FAIL and CASE lines
+    crash: str = ""  # the fault, signal or time limit that ended the run
 
     @property
     def status(self) -> str:
         return next((ln for ln in self.stdout.splitlines() if ln.startswith("END")), "no END")
 
 
-def parse(returncode: int, stdout: str) -> Report:
+def parse(returncode: int, stdout: str, crash: str = "") -> Report:
     kernels: dict[str, dict[str, str]] = {}
     failures: list[str] = []
     for line in stdout.splitlines():
@@ -97,7 +99,7 @@ def parse(returncode: int, stdout: str) -> Report:
             kernels[fields["name"]] = fields
         elif parts[0] in ("FAIL", "CASE", "UNTESTED", "ERROR"):
             failures.append(line)
-    return Report(returncode, stdout, kernels, failures)
+    return Report(returncode, stdout, kernels, failures, crash)
 
 
 Runner = Callable[[bytes], Report]
@@ -125,11 +127,14 @@ def _board_runner(target: str, cache: Path) -> Runner:
     def run(cfg: bytes) -> Report:
         r = qemu.run_qemu(fw, inputs=[cfg], timeout=300, count=False, icount=False,
                           cache_dir=cache)
+        crash = ""
         if r.timed_out or "FAULT" in r.stdout or r.returncode not in (EXIT_OK, EXIT_MISMATCH):
-            qemu.check_run(r, f"kernel_test on {target}")  # raises with the fault's registers
-            raise AssertionError(f"kernel_test on {target}: exit status {r.returncode}\n"
-                                 f"{r.stdout[-3000:]}{r.stderr[-1000:]}")
-        return parse(r.returncode, r.stdout)
+            try:  # the fault's registers, the time limit, or the exit status
+                qemu.check_run(r, f"kernel_test on {target}")
+                crash = f"kernel_test on {target}: exit status {r.returncode}"
+            except TargetError as e:
+                crash = f"{type(e).__name__}: {e}"
+        return parse(r.returncode, r.stdout, crash)
     return run
 
 
@@ -151,11 +156,13 @@ def _linux_runner(target: str, cache: Path) -> Runner:
             cmd = [t.qemu, "-L", t.sysroot, "-cpu", t.qemu_cpu,
                    str(build / "kernel_test_linux"), "--config", str(path)]
             r = run_emulator(cmd, timeout=300, plugin_out=None)
+        crash = ""
         if r.timed_out or r.returncode not in (EXIT_OK, EXIT_MISMATCH):
-            raise AssertionError(f"kernel_test on {target}: exit status {r.returncode}"
-                                 f"{' (time limit)' if r.timed_out else ''}\n"
-                                 f"{r.stdout[-3000:]}{r.stderr[-1000:]}")
-        return parse(r.returncode, r.stdout)
+            crash = (f"kernel_test on {target}: " + (
+                f"time limit of {r.timeout_s:g} s" if r.timed_out else
+                f"killed by {signal.Signals(-r.returncode).name}" if r.returncode < 0 else
+                f"exit status {r.returncode}") + f"; stderr: {r.stderr[-500:]!r}")
+        return parse(r.returncode, r.stdout, crash)
     return run
 
 
@@ -181,7 +188,7 @@ def runners(cache: Path) -> Runners:
 def _replay(test: str, seed: int, **env: object) -> str:
     """The command that runs the same cases again (with the given overrides)."""
     set_env = "".join(f" PYRT_KERNEL_{k.upper()}={v}" for k, v in env.items())
-    return f"replay: PYRT_KERNEL_SEED={seed}{set_env} pytest tests/test_kernels.py -k '{test}'"
+    return f"PYRT_KERNEL_SEED={seed}{set_env} pytest tests/test_kernels.py -k '{test}'"
 
 
 def run_and_check(runners: Runners, target: str, test: str, cases: int, *, first: int = 0,
@@ -192,18 +199,20 @@ def run_and_check(runners: Runners, target: str, test: str, cases: int, *, first
     limit) is rerun traced to name the kernel and case."""
     run = runners[target]
     env = overrides or {}
-    try:
-        rep = run(config(SEED, cases, first=first, only=only, flags=flags))
-    except Exception as e:
-        raise AssertionError(f"{e}\n{_locate_crash(run, cases, first, only, flags)}\n"
-                             f"{_replay(test, SEED, **env)}") from e
+    rep = run(config(SEED, cases, first=first, only=only, flags=flags))
+    if rep.crash:
+        traced = run(config(SEED, cases, first=first, only=only, flags=flags | FLAG_TRACE))
+        last = [ln for ln in traced.stdout.splitlines() if ln.startswith(("RUN", "CASE"))][-1:]
+        raise AssertionError(f"{rep.crash}\nseed {SEED}, flags {flags}; running when a traced "
+                             f"rerun crashed too: {last[0] if last and traced.crash else 'none'}"
+                             f"\nreplay: {_replay(test, SEED, **env)}")
     expected = [only] if only else kernel_list()
     bad = [n for n in expected if rep.kernels.get(n, {}).get("failures") != "0"]
     short = [n for n in expected if rep.kernels.get(n, {}).get("cases") != str(cases)]
     if rep.returncode != EXIT_OK or bad or short or rep.failures:
         lines = [f"kernel_test on {target}, seed {SEED}, flags {flags}: mismatching kernels "
                  f"{bad}, kernels without all {cases} cases {short}; {rep.status}",
-                 *rep.failures, _replay(test, SEED, **env)]
+                 *rep.failures, f"replay: {_replay(test, SEED, **env)}"]
         m = re.search(r"^FAIL kernel=(\w+) case=(\d+)", "\n".join(rep.failures), re.M)
         if m:
             lines.append("  only that case: " + _replay(test, SEED, **{**env, "only": m[1],
@@ -211,16 +220,6 @@ def run_and_check(runners: Runners, target: str, test: str, cases: int, *, first
                                                                      "cases": 1}))
         raise AssertionError("\n".join(lines))
     return rep
-
-
-def _locate_crash(run: Runner, cases: int, first: int, only: str, flags: int) -> str:
-    """Rerun with the trace flag: the last RUN and CASE records before the crash."""
-    try:
-        text = run(config(SEED, cases, first=first, only=only, flags=flags | FLAG_TRACE)).stdout
-    except Exception as e:  # the expected outcome: the crash again
-        text = str(e)
-    last = [ln for ln in text.splitlines() if ln.startswith(("RUN", "CASE"))][-2:]
-    return "last records before the crash: " + (" | ".join(last) if last else "none")
 
 
 @dataclass
@@ -271,10 +270,17 @@ def test_kernels_at_any_legal_alignment(runners: Runners) -> None:
 
 
 @pytest.mark.parametrize("kernel", sorted(ALIGNMENT_FAULTS))
-@pytest.mark.xfail(strict=True, raises=FirmwareFault, reason="needs aligned tensors (reported)")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="needs aligned tensors (reported)")
 def test_known_alignment_faults(kernel: str, runners: Runners) -> None:
-    """The known cases above still fault; when a fix lands this fails (strict): drop the entry."""
-    runners["cortex-m4"](config(SEED, 200, only=kernel, flags=FLAG_ANY_ALIGN))
+    """The known cases above still fault, and with nothing else than an unaligned access
+    (UsageFault UNALIGNED, CFSR bit 24): the expected failure. Anything else (the kernel fixed,
+    another fault) fails the test: then drop or update the entry."""
+    rep = runners["cortex-m4"](config(SEED, 200, only=kernel, flags=FLAG_ANY_ALIGN))
+    m = re.search(r"^FAULT .*\bcfsr=(0x[0-9a-fA-F]+)", rep.stdout, re.M)
+    if not (m and int(m[1], 16) & (1 << 24)):
+        pytest.fail(f"{kernel} no longer makes the known unaligned access: "
+                    f"{rep.crash or rep.status}")
+    raise AssertionError(f"{kernel}: {ALIGNMENT_FAULTS[kernel]}\n{rep.crash}")
 
 
 def test_comparison_reports_a_wrong_reference_output(runners: Runners) -> None:
