@@ -17,7 +17,8 @@ the same input: the engine has no lazy initialization, so a second run executes 
 instructions); per-operator counts come from the measured run with the hook, minus the
 calibrated hook overhead. The rest (instructions - sum of per-op) is the interpreter loop.
 
-`python -m pyruntime.bench --markdown -o docs/benchmarks.md` regenerates docs/benchmarks.md.
+`python -m pyruntime.bench --markdown -o docs/benchmarks.md` regenerates docs/benchmarks.md
+(pyruntime.benchdoc).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from . import blob as fmt
+from .layer_kinds import kinds_of_blob
 from .opselect import ops_of_blob
 from .targets import (CapacityError, Target, TargetError, get_target, target_names)
 from .targets import linux as linux_target
@@ -60,11 +62,12 @@ def _op_name(code: int) -> str:
 
 
 def op_table(blob: bytes) -> list[dict[str, Any]]:
-    """Per operator: name, output shape and MACs (multiply-accumulates of CONV_2D,
-    DEPTHWISE_CONV_2D and FULLY_CONNECTED; 0 for the others), from the blob alone."""
+    """Per operator: name, layer kind (pyruntime.layer_kinds), output shape and MACs
+    (multiply-accumulates of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED; 0 for the others),
+    from the blob alone."""
     b = fmt.read_blob(blob)
     rows = []
-    for i, op in enumerate(b.ops):
+    for i, (op, kind) in enumerate(zip(b.ops, kinds_of_blob(b))):
         name = _op_name(op.code)
         out = b.tensors[op.outputs[0]].dims if op.outputs else ()
         out_elems = int(np.prod(out)) if out else 0
@@ -77,7 +80,8 @@ def op_table(blob: bytes) -> list[dict[str, Any]]:
                 macs = out_elems * w[1] * w[2]
             elif name == "FULLY_CONNECTED" and len(w) == 2:
                 macs = out_elems * w[1]
-        rows.append({"index": i, "op": name, "output_shape": list(out), "macs": macs})
+        rows.append({"index": i, "op": name, "kind": kind, "output_shape": list(out),
+                     "macs": macs})
     return rows
 
 
@@ -296,23 +300,7 @@ def run_cli(args: argparse.Namespace) -> int:
     return 0 if res["outputs_match"] else 1
 
 
-# ---- docs/benchmarks.md --------------------------------------------------------------------
-MODELS = ("kws_ds_cnn", "vww_mobilenet", "ic_resnet8", "ad_autoencoder", "sww_ref_model")
-MAIN_TARGETS = ("cortex-m4", "cortex-m55")
-OTHER_TARGETS = ("cortex-m3", "cortex-m7", "cortex-m33", "cortex-a53", "armv7a")
-# /work/shared/REFERENCE.md section 8: TFLM (@90b983c) + CMSIS-NN, arm-none-eabi-gcc 12.2 -O2.
-BASELINE: dict[str, dict[str, Any]] = {
-    "kws_ds_cnn": {"m4_cmsis": 7_697_358, "m4_ref": 43_114_751, "m55": 1_813_112,
-                   "arena": 22_820, "code": 79_601},
-    "vww_mobilenet": {"m4_cmsis": 24_101_896, "m4_ref": 100_470_022, "m55": 6_558_260,
-                      "arena": 100_708, "code": 79_601},
-    "ic_resnet8": {"m4_cmsis": 29_860_941, "m4_ref": 107_488_161, "m55": 4_909_547,
-                   "arena": 54_996, "code": 74_341},
-    "ad_autoencoder": {"m4_cmsis": 582_952, "m4_ref": 1_954_063, "m55": 149_971,
-                       "arena": 2_580, "code": 29_437},
-}
-
-
+# ---- engine code with every operator ----------------------------------------------------
 def all_ops_code_bytes(target: str, opt: str = "O2", cache_dir: Path | None = None,
                       progress: Progress = _quiet) -> int:
     """Engine `.text` of the Cortex-M runner built with every operator (no run needed)."""
@@ -324,141 +312,18 @@ def all_ops_code_bytes(target: str, opt: str = "O2", cache_dir: Path | None = No
     return engine_size(fw.map_file).text
 
 
-def _model_blob(models_dir: Path, name: str, blob_dir: Path) -> Path:
-    from .convert import convert
-    out = blob_dir / f"{name}.blob"
-    if not out.exists():
-        out.write_bytes(convert(models_dir / f"{name}.tflite").blob)
-    return out
-
-
-def markdown(models_dir: Path, blob_dir: Path, cache_dir: Path | None,
-             progress: Progress) -> str:
-    blob_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(m, t) for t in MAIN_TARGETS for m in MODELS if (models_dir / f"{m}.tflite").exists()]
-    jobs += [("kws_ds_cnn", t) for t in OTHER_TARGETS]
-    rows, results = [], {}
-    for model, target in jobs:
-        blob_path = _model_blob(models_dir, model, blob_dir)
-        progress(f"{model} on {target}")
-        r = bench(blob_path.read_bytes(), target, cache_dir=cache_dir, progress=progress)
-        results[(model, target)] = r
-        cmd = (f"`pyruntime convert ../shared/models/mlperf_tiny/{model}.tflite -o {model}.blob && "
-               f"pyruntime bench {model}.blob --target {target}`")
-        rows.append(f"| {model} | {target} | {r['instructions']:,} | {r['macs']:,} | "
-                    f"{r['macs_per_instruction']:.3f} | {r['arena_bytes']:,} | "
-                    f"{r['state_bytes']:,} | {r['stack_bytes']:,} | {r['code_bytes']:,} | "
-                    f"{r['blob_bytes']:,} | {'yes' if r['outputs_match'] else 'NO'} | {cmd} |")
-    cmp_rows = []
-    for model, base in BASELINE.items():
-        m4 = results.get((model, "cortex-m4"))
-        m55 = results.get((model, "cortex-m55"))
-        if not m4 or not m55:
-            continue
-        cmp_rows.append(
-            f"| {model} | {m4['instructions']:,} | {base['m4_ref']:,} "
-            f"({m4['instructions'] / base['m4_ref']:.2f}x) | {base['m4_cmsis']:,} "
-            f"({m4['instructions'] / base['m4_cmsis']:.2f}x) | {m55['instructions']:,} | "
-            f"{base['m55']:,} ({m55['instructions'] / base['m55']:.2f}x) | "
-            f"{m4['arena_bytes'] + m4['state_bytes']:,} | {base['arena']:,} | "
-            f"{m4['code_bytes']:,} | {base['code']:,} |")
-    m4_all_code = all_ops_code_bytes("cortex-m4", cache_dir=cache_dir, progress=progress)
-    m4_codes = [r["code_bytes"] for (_, t), r in results.items() if t == "cortex-m4"] or [0]
-    ratios_m4 = [results[(m, "cortex-m4")]["instructions"] / b["m4_cmsis"]
-                 for m, b in BASELINE.items() if (m, "cortex-m4") in results] or [0.0]
-    ratios_m55 = [results[(m, "cortex-m55")]["instructions"] / b["m55"]
-                  for m, b in BASELINE.items() if (m, "cortex-m55") in results] or [0.0]
-    return "\n".join([
-        "# Benchmarks: instruction counts on emulated Arm targets",
-        "",
-        "Generated by `python -m pyruntime.bench --markdown -o docs/benchmarks.md` (models from "
-        "`../shared/models/mlperf_tiny/`); every row is reproduced by the command in its last "
-        "column. Do not edit by hand.",
-        "",
-        "Method: arm-none-eabi-gcc 12.2 (Cortex-M) / aarch64-linux-gnu-gcc and "
-        "arm-linux-gnueabihf-gcc 12 (Cortex-A), engine and firmware at -O2; QEMU 7.2 with "
-        "`-icount shift=0,sleep=off` and the insn_count TCG plugin (tools/qemu_plugin); one "
-        "invoke after a warm-up, input `x[i] = (int8)((i*7+3) % 256 - 128)`. Instructions, not "
-        "cycles (QEMU has no cycle model): compare engines only on the same target and flags. "
-        "Counts are exact and identical run to run. Outputs are checked bit for bit against "
-        "the host engine (itself tested bit-exact against TFLM).",
-        "",
-        "Columns: RAM = arena (the blob's memory plan), engine state (pyrt_init's state buffer "
-        "on that target), stack (deepest engine call below the caller: pyrt_init or "
-        "pyrt_invoke); flash = engine code (`.text` of the engine objects kept in the linked "
-        "image, from the linker map; the engine is built with only the model's operators, "
-        "`--ops model`, the default) and the blob (weights + graph, used in place from flash).",
-        "",
-        "| model | target | instructions | MACs | MAC/instr | arena B | state B | stack B | "
-        "code B | blob B | = host | command |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        "## Against TensorFlow Lite Micro (REFERENCE.md section 8)",
-        "",
-        "TFLM @90b983c, same compiler and -O2, same boards and counting method. Ratios are "
-        "pyruntime / TFLM (above 1 = pyruntime executes more instructions). pyruntime has only "
-        "portable reference kernels so far, so the fair kernel-for-kernel comparison is with "
-        "TFLM's reference kernels; CMSIS-NN (DSP on M4, Helium on M55) is the target to beat. "
-        "RAM: pyruntime arena + state vs TFLM arena total (head + tail), both on the 32-bit "
-        "target. Code: pyruntime engine `.text` vs TFLM + CMSIS-NN `.text`.",
-        "",
-        "| model | pyruntime M4 | TFLM reference M4 | TFLM + CMSIS-NN M4 | pyruntime M55 | "
-        "TFLM + CMSIS-NN M55 | pyruntime RAM B | TFLM arena B | pyruntime code B | "
-        "TFLM + CMSIS-NN code B |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-        *cmp_rows,
-        "",
-        "sww_ref_model has no published baseline in REFERENCE.md.",
-        "",
-        "Reading it honestly:",
-        "",
-        "- Speed: the portable reference kernels execute fewer instructions than TFLM's "
-        f"reference kernels on M4 (ratio column, below 1x) but {min(ratios_m4):.1f}-"
-        f"{max(ratios_m4):.1f}x more than CMSIS-NN on M4 and {min(ratios_m55):.0f}-"
-        f"{max(ratios_m55):.0f}x more than CMSIS-NN's Helium kernels on M55: pyruntime has no "
-        "DSP (SMLAD) or "
-        "MVE kernels yet, so the M55 gains only from the compiler. Depthwise convolution and the "
-        "first convolution (one input channel) are the weakest layers (see the per-layer table "
-        "of `pyruntime bench`).",
-        "- RAM: the arena is the blob's plan (the activation lower bound on these models); the "
-        "state holds only pointers (multipliers and shifts stay in the blob, in flash), so "
-        "pyruntime needs less RAM than TFLM's head + tail on every model.",
-        "- Code: the engine is built with only the model's operators (`PYRT_OPS`, printed by "
-        "`pyruntime export-c`; the linker drops the other kernels): "
-        f"{min(m4_codes) / 1000:.1f}-{max(m4_codes) / 1000:.1f} KB on M4 against "
-        f"{m4_all_code / 1000:.1f} KB with every operator (`--ops all`). TFLM + CMSIS-NN "
-        "also registers only the model's operators "
-        "but pulls in CMSIS-NN's optimized (and int16/int4) paths. Optimized kernels will grow "
-        "pyruntime's figure.",
-        "- Cortex-A rows are Linux user-space runs (qemu-user, no -icount; the plugin still "
-        "counts exactly); the state is larger on aarch64 (64-bit pointers).",
-        "",
-    ])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m pyruntime.bench BLOB ...` (as `pyruntime bench`), or with `--markdown` the
+    generator of docs/benchmarks.md (pyruntime.benchdoc; `--markdown --help` lists its options)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--markdown" in args:
+        from .benchdoc import main as doc_main
+        return doc_main([a for a in args if a != "--markdown"],
+                        prog="python -m pyruntime.bench --markdown")
     p = argparse.ArgumentParser(prog="python -m pyruntime.bench", description=__doc__.split(
-        "\n")[0])
-    p.add_argument("--markdown", action="store_true", help="regenerate docs/benchmarks.md")
-    p.add_argument("--models-dir", type=Path, default=None,
-                   help="MLPerf Tiny models (default ../shared/models/mlperf_tiny)")
-    p.add_argument("--blob-dir", type=Path, default=Path("build/bench"))
-    p.add_argument("-o", "--output", type=Path, default=None)
-    p.add_argument("--cache-dir", type=Path, default=None)
-    args, rest = p.parse_known_args(argv)
-    if not args.markdown:
-        sub = argparse.ArgumentParser(prog="python -m pyruntime.bench")
-        add_arguments(sub)
-        return run_cli(sub.parse_args(rest))
-    from .targets import source_root
-    models = args.models_dir or source_root().parent / "shared" / "models" / "mlperf_tiny"
-    text = markdown(models, args.blob_dir, args.cache_dir, stderr_progress)
-    if args.output:
-        args.output.write_text(text)
-    else:
-        print(text)
-    return 0
+        "\n")[0], epilog="With --markdown: regenerate docs/benchmarks.md (see --markdown --help).")
+    add_arguments(p)
+    return run_cli(p.parse_args(args))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from . import blob as fmt
 from .opselect import cmake_ops_value, compiler_flags, ops_of_blob
 
 # Sizes of the engine's state structures per data model (see the module docstring).
-_STATE_LAYOUT = {32: (40, 20, 4), 64: (72, 40, 8)}
+_STATE_LAYOUT = {32: (40, 24, 4), 64: (72, 40, 8)}
 
 
 def state_bytes(n_tensors: int, n_ops: int, pointer_bits: int = 32) -> int:

@@ -383,7 +383,7 @@ def runner_result(run: QemuRun) -> dict[str, Any]:
         res["fault"] = first["FAULT"]
     if "ERROR" in first:
         res["error"] = first["ERROR"]
-    for key in ("QUERY", "INIT", "WARMUP", "INVOKE", "STACK", "END"):
+    for key in ("QUERY", "INIT", "WARMUP", "INVOKE", "ARENA", "STACK", "END"):
         if key in first:
             res[key.lower()] = first[key]
     res["ops"] = [f for k, f in recs if k == "OP"]

@@ -274,6 +274,20 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
       }
     }
 
+    /* the scratch buffer may not overlap any arena tensor of the operator (all live during it) */
+    for (j = 0; scratch_bytes != 0u && j < n_in + n_out; ++j) {
+      const uint8_t *tr;
+      uint32_t to, tb;
+      if (tidx[j] == PYRT_NO_TENSOR) continue;
+      tr = trecs + PYRT_TREC_BYTES * (uint32_t)tidx[j];
+      if (tr[PYRT_TR_STORAGE] != PYRT_STORAGE_ARENA) continue;
+      to = pyrt_rd32(tr + PYRT_TR_OFFSET);
+      tb = pyrt_rd32(tr + PYRT_TR_BYTES);
+      if ((uint64_t)to < (uint64_t)scratch_off + scratch_bytes &&
+          (uint64_t)scratch_off < (uint64_t)to + tb)
+        FAIL(PYRT_E_TENSOR_RANGE, i, ro);
+    }
+
     ops[i].eval = def->eval;
     ops[i].params = (const int32_t *)(const void *)ctx.params;
     ops[i].tidx = tidx;

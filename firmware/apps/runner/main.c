@@ -25,6 +25,8 @@
  *   OP index= code= counter=            (one per operator, measured invoke)
  *   INVOKE status= name= counter= stack=
  *   OUTPUT index= type= rank= dims=AxBxC scale_bits= zero_point= bytes= hex=
+ *   ARENA bytes= refused_one_less=0|1 guard_touched=N   (pyrt_init got exactly the planned
+ *                                      arena; one byte less was refused; guard bytes written)
  *   STACK used= size= init= invoke=   (bytes: whole-run high-water mark, stack size, and the
  *                                      depth reached inside pyrt_init / the measured invoke
  *                                      below the runner's own frame)
@@ -56,6 +58,8 @@
 #endif
 
 #define INPUT_MAGIC 0x4e495950u /* "PYIN" */
+#define ARENA_GUARD_BYTES 64u   /* after the planned arena, checked after the runs */
+#define ARENA_GUARD_FILL 0xA5u
 #define INPUT_MAX_N 14u
 #define INPUT_HEADER_BYTES 64u
 
@@ -215,7 +219,7 @@ int main(void)
   pyrt_info info;
   pyrt_diag diag;
   pyrt_model *m = NULL;
-  pyrt_status st;
+  pyrt_status st, arena_less;
   uint32_t i, t0, t1, n_ops;
   size_t base, stack_init, stack_invoke, stack_hw;
   int have_input, rc;
@@ -261,7 +265,7 @@ int main(void)
   if (st != PYRT_OK) {
     return finish(EXIT_ENGINE);
   }
-  if (info.arena_bytes > sizeof arena || info.state_bytes > sizeof state) {
+  if (info.arena_bytes + ARENA_GUARD_BYTES > sizeof arena || info.state_bytes > sizeof state) {
     con_puts("ERROR reason=capacity");
     con_kv_u32("arena_needed", info.arena_bytes);
     con_kv_u32("state_needed", info.state_bytes);
@@ -269,10 +273,18 @@ int main(void)
     return finish(EXIT_CAPACITY);
   }
 
+  /* The arena is exactly the blob's plan: one byte less must be refused, and the guard bytes
+   * after it must be untouched after the runs (ARENA record). */
+  arena_less = info.arena_bytes > 0u
+                   ? pyrt_init(&m, state, sizeof state, blob, blob_len, arena,
+                               info.arena_bytes - 1u, &diag)
+                   : PYRT_E_ARENA_SMALL;
+  memset(arena + info.arena_bytes, ARENA_GUARD_FILL, ARENA_GUARD_BYTES);
+
   stack_hw = board_stack_used();
   base = board_stack_repaint();
   t0 = board_counter_read();
-  st = pyrt_init(&m, state, sizeof state, blob, blob_len, arena, sizeof arena, &diag);
+  st = pyrt_init(&m, state, sizeof state, blob, blob_len, arena, info.arena_bytes, &diag);
   t1 = board_counter_read();
   stack_init = board_stack_used() - base;
   con_puts("INIT");
@@ -352,6 +364,16 @@ int main(void)
   }
   if (board_stack_used() > stack_hw) {
     stack_hw = board_stack_used();
+  }
+  {
+    uint32_t i, touched = 0;
+    for (i = 0; i < ARENA_GUARD_BYTES; ++i)
+      touched += arena[info.arena_bytes + i] != ARENA_GUARD_FILL;
+    con_puts("ARENA");
+    con_kv_u32("bytes", info.arena_bytes);
+    con_kv_u32("refused_one_less", arena_less == PYRT_E_ARENA_SMALL);
+    con_kv_u32("guard_touched", touched);
+    con_puts("\n");
   }
   con_puts("STACK");
   con_kv_u32("used", (uint32_t)stack_hw);

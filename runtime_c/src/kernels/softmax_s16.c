@@ -33,11 +33,12 @@ void PYRT_K(softmax_s16)(const pyrt_softmax16_desc *d, const int16_t *x, int16_t
       sum = pyrt_add_wrap(sum, e);
     }
     /* 1 / sum: sum normalised to [1, 2), recentred to int16, looked up as 1 / (1 + x);
-     * the row maximum contributes exp(0) ~ 32767, so 2 <= sum and 1 <= hp1 <= 30 */
+     * the row maximum contributes exp(0) ~ 32767, so 2 <= sum and 1 <= hp1 <= 30; exp table
+     * entries are checked >= 0 at init, so 0 <= sum < 2^31 whatever the blob holds */
     hp1 = pyrt_clz32((uint32_t)sum);
     if (hp1 < 1) hp1 = 1;
     if (hp1 > 30) hp1 = 30;
-    shifted = (int32_t)((((int64_t)sum << (hp1 - 1)) + (1 << 13)) >> 14);
+    shifted = (int32_t)((((int64_t)((uint64_t)(uint32_t)sum << (hp1 - 1))) + (1 << 13)) >> 14);
     recip = lut16(pyrt_clamp(shifted - ((1 << 15) + (1 << 16)), -32768, 32767), d->recip_lut);
     rs = 31 - hp1;
     for (c = 0; c < depth; ++c) {

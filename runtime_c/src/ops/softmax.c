@@ -75,6 +75,15 @@ pyrt_status pyrt_check_softmax16(const pyrt_check_ctx *c) {
   if (!pyrt_const_ok(c, pyrt_param(c, PYRT_P2_SOFTMAX_EXP_LUT), PYRT_LUT16_BYTES, 2) ||
       !pyrt_const_ok(c, pyrt_param(c, PYRT_P2_SOFTMAX_RECIP_LUT), PYRT_LUT16_BYTES, 2))
     return PYRT_E_OP_PARAMS;
+  {
+    /* exp values are in [0, 1] (Q0.15, as TFLM generates them): the kernel's sum of a row then
+     * stays in [0, 65535 x 32767] and its normalising shift is defined (fuzzer finding) */
+    const int16_t *lut = (const int16_t *)(const void *)(c->cbase + (uint32_t)pyrt_param(
+                                                             c, PYRT_P2_SOFTMAX_EXP_LUT));
+    uint32_t i;
+    for (i = 0; i < PYRT_LUT16_BYTES / 2u; ++i)
+      if (lut[i] < 0) return PYRT_E_OP_PARAMS;
+  }
   return PYRT_OK;
 }
 
