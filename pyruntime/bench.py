@@ -129,8 +129,12 @@ def _run_mcu(t: Target, blob: bytes, ins: list[bytes], build_type: str, state_gu
     run = qemu.run_qemu(fw, blob=blob, inputs=ins, timeout=timeout, cache_dir=cache_dir)
     qemu.check_run(run, f"{t.name} ({t.board})")
     res = qemu.runner_result(run)
+    arena = res.get("arena", {})
     extra = {"board": t.board, "qemu_machine": fw.info["qemu_machine"],
-             "stack_size": int(res.get("stack", {}).get("size", 0))}
+             "stack_size": int(res.get("stack", {}).get("size", 0)),
+             # the runner gave pyrt_init exactly the planned arena and guarded the bytes after it
+             "arena_refused_one_less": arena.get("refused_one_less") == "1",
+             "arena_guard_touched": int(arena.get("guard_touched", -1))}
     return res, fw.map_file, extra
 
 

@@ -5,9 +5,12 @@ over-read is an ASan error), with an arena of exactly the planned size, and invo
 the loader accepts. Mutations: truncation at every length (with and without the CRC fixed up, so
 the structural checks are reached), an unknown major version, every header, section-table,
 tensor, I/O and operator byte flipped, and offsets pointed outside the blob and the arena.
+`tests/c/mutate_campaign` (docs/fuzzing.md) adds structure-aware mutants: every field at its
+boundary values, sentinels, huge dimensions, tensor tables past 32,767 records.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -88,3 +91,47 @@ def test_kernels_clean_under_sanitizers(blob_check: Path, tmp_path: Path,
                            text=True, timeout=600)
         assert r.returncode == 0, (name, r.stdout[-2000:], r.stderr[-2000:])
         assert r.stdout.count("invoke ") >= 3
+
+
+CAMPAIGN_BLOBS = FAST + SLOW + ("sww_ref_model",)
+
+
+def test_structured_campaign(blob_check: Path, tmp_path: Path,
+                             converted_blob: Callable[[str], bytes]) -> None:
+    """tests/c/mutate_campaign on every real blob (MLPerf Tiny + digits): each structured field
+    at its boundary values, 0xFFFF sentinels, huge dimensions, tensor tables past 32,767 records
+    with operator indices at 0x7FFF/0x8000/0xFFFE/0xFFFF; no sanitizer report, hang, wrong
+    acceptance or changed output, no child above 1 GiB."""
+    from pyruntime.convert import convert
+
+    paths = []
+    for name in CAMPAIGN_BLOBS:
+        paths.append(tmp_path / f"{name}.blob")
+        paths[-1].write_bytes(converted_blob(name))
+    paths.append(tmp_path / "digits_int8.blob")
+    paths[-1].write_bytes(convert(REPO_ROOT / "examples" / "digits_int8.tflite").blob)
+    findings = tmp_path / "findings"
+    findings.mkdir()
+    campaign = blob_check.parent / "mutate_campaign"
+    # invokes (0.3-0.5 s each for ic_resnet8 and vww_mobilenet under the sanitizers) are capped
+    # per blob and class unless PYRT_CAMPAIGN_MAX_INVOKES=0 (all); after 10 crashes in a blob's
+    # class (a sanitizer report costs a child and a symbolized stack) its other mutants are
+    # skipped
+    max_invokes = os.environ.get("PYRT_CAMPAIGN_MAX_INVOKES", "40")
+    r = subprocess.run([str(campaign), "--save", str(findings), "--max-rss-mb", "1024",
+                        "--max-invokes", max_invokes, "--max-crashes", "10", *map(str, paths)],
+                       capture_output=True, text=True, timeout=3600)
+    total = re.search(r"^campaign: mutants=(\d+) .* hangs=(\d+) peak_rss_mb=(\d+)$", r.stdout, re.M)
+    assert total, (r.stdout[-3000:], r.stderr[-3000:])
+    assert int(total.group(1)) >= 10_000
+    assert int(total.group(2)) == 0, r.stderr[-3000:]
+    assert int(total.group(3)) < 1024
+    bad: dict[str, int] = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^(\S+) (\S+)\s+n=\d+ .* violations=(\d+) crashes=(\d+) hangs=(\d+)$", line)
+        if m and sum(map(int, m.group(3, 4, 5))):
+            bad[f"{m.group(1)} {m.group(2)}"] = sum(map(int, m.group(3, 4, 5)))
+    report = "\n".join(l for l in r.stdout.splitlines() if l.startswith("distinct crash"))
+    report += "\n" + "\n".join(r.stderr.splitlines()[:40])
+    assert not bad, f"{bad}\n{report}"
+    assert r.returncode == 0, (r.stdout[-3000:], r.stderr[-3000:])

@@ -101,6 +101,37 @@ def test_mlperf_models_bit_exact_on_m4_m55(bench_run: Callable[[str, str], dict[
     assert r["instructions"] >= sum(p["instructions"] for p in r["per_op"])
     assert 0 < r["code_bytes"] < 200_000 and r["stack_bytes"] > 0
     assert r["state_bytes"] > 0 and r["arena_bytes"] > 0
+    assert r["arena_refused_one_less"] and r["arena_guard_touched"] == 0
+
+
+@pytest.mark.parametrize("target", ["cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33"])
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_mlperf_models_exact_arena_per_target(cache: Path, mlperf_model: Callable[[str], Path],
+                                              model: str, target: str) -> None:
+    """Converted for the target (kernel scratch planned for its build), every model runs on it
+    bit-exact with the host engine in exactly the printed arena (the runner hands pyrt_init that
+    many bytes, checks one byte less is refused and that nothing past it is written); the M3
+    build runs the reference kernels, the others the arm_dsp set. Engines are built with every
+    operator (one firmware per target)."""
+    from pyruntime.bench import bench
+    from pyruntime.convert import convert
+    conv = convert(mlperf_model(model), target=target)
+    r = bench(conv.blob, target, ops="all", cache_dir=cache)
+    assert r["outputs_match"], (model, target, r["outputs"], r["host_outputs"])
+    assert r["arena_bytes"] == conv.arena_bytes
+    assert r["arena_refused_one_less"] and r["arena_guard_touched"] == 0
+
+
+def test_blob_planned_for_the_reference_kernels_is_refused_by_dsp_builds(
+        cache: Path, mlperf_model: Callable[[str], Path]) -> None:
+    """A blob planned for Cortex-M3 (no kernel scratch) would make the arm_dsp kernels write past
+    their operator's share of the arena: the M4 engine refuses it with PYRT_E_SCRATCH."""
+    from pyruntime.bench import bench
+    from pyruntime.convert import convert
+    from pyruntime.targets import TargetError
+    blob = convert(mlperf_model("kws_ds_cnn"), target="cortex-m3").blob
+    with pytest.raises(TargetError, match="PYRT_E_SCRATCH"):
+        bench(blob, "cortex-m4", ops="all", cache_dir=cache)
 
 
 @pytest.mark.parametrize("target", ["cortex-m3", "cortex-m7", "cortex-m33", "cortex-a53",

@@ -5,18 +5,23 @@
 #   bash tools/fuzz.sh TARGET SECONDS [ARGS] # run one target for SECONDS (ARGS go to libFuzzer)
 #   bash tools/fuzz.sh all SECONDS           # every target, one after the other
 #   bash tools/fuzz.sh TARGET merge          # minimize the working corpus into the checked-in one
+#   bash tools/fuzz.sh TARGET triage         # its findings grouped by stack (tools/fuzz_triage.py)
 #
 # A target is a folder tests/fuzz/TARGET/ holding
 #   build.sh   (C targets) `build.sh OUT_DIR` builds OUT_DIR/fuzzer with clang
 #              -fsanitize=fuzzer,address,undefined (flags in $FUZZ_CFLAGS), or
 #   harness.py (Python targets) an atheris harness, run by the project venv's python;
-#   corpus/    a small checked-in seed corpus;  dict  an optional libFuzzer dictionary.
+#   corpus/    a small checked-in seed corpus;  dict  an optional libFuzzer dictionary;
+#   options    optional libFuzzer flags for every run of the target (e.g. -max_len=4194304),
+#              whitespace-separated; flags given on the command line come after them.
 #
 # The working corpus grows in build/fuzz/TARGET/corpus (seeded from corpus/); a crash, leak,
 # sanitizer report, timeout (-timeout, default 10 s) or out-of-memory (-rss_limit_mb, default
 # 1024) is written to build/fuzz/TARGET/findings/ and the script exits non-zero: a finding is a
-# failure. Each run appends one line (target, seconds, executions, coverage, result) to
-# build/fuzz/runs.log.
+# failure (also in libFuzzer's -fork mode with -ignore_crashes=1, which keeps going after a
+# crash: every new file in findings/ counts). Each run appends one line (time, target, seconds,
+# executions, coverage, result and the new findings' paths) to build/fuzz/runs.log.
+# Sanitizer reports carry stacks (UBSAN_OPTIONS=print_stacktrace=1 unless set).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -24,6 +29,7 @@ FUZZ_DIR=tests/fuzz
 OUT_ROOT=build/fuzz
 export FUZZ_CFLAGS="${FUZZ_CFLAGS:--g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined}"
 VENV="${PYRT_VENV:-.venv}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
 targets() {
   local d
@@ -33,7 +39,7 @@ targets() {
   done
 }
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 
 run_target() { # target seconds [libFuzzer args]
   local t=$1 secs=$2; shift 2
@@ -44,6 +50,11 @@ run_target() { # target seconds [libFuzzer args]
   local args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=1024
               -print_final_stats=1 -artifact_prefix="$out/findings/")
   [ -f "$src/dict" ] && args+=(-dict="$src/dict")
+  if [ -f "$src/options" ]; then
+    local opts
+    read -r -a opts <<<"$(grep -v '^#' "$src/options" | tr '\n' ' ')"
+    args+=("${opts[@]}")
+  fi
   local cmd
   if [ -f "$src/build.sh" ]; then
     echo "== fuzz $t: building"
@@ -54,31 +65,57 @@ run_target() { # target seconds [libFuzzer args]
     cmd=("$VENV/bin/python" "$src/harness.py")
   fi
   echo "== fuzz $t: ${secs} s"
-  local rc=0
-  "${cmd[@]}" "${args[@]}" "$@" "$out/corpus" 2>&1 | tee "$out/last.log" | grep -E "^(#[0-9]+ +(DONE|INITED)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|stat::)" || true
-  rc=${PIPESTATUS[0]}
-  local execs cov
+  local before rc status
+  before=$(find "$out/findings" -type f | sort)
+  set +e
+  "${cmd[@]}" "${args[@]}" "$@" "$out/corpus" 2>&1 | tee "$out/last.log" |
+    grep --line-buffered -E "^(#[0-9]+:? +(DONE|INITED|cov)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|CRASH|stat::|INFO: exiting)"
+  status=("${PIPESTATUS[@]}")
+  set -e
+  rc=${status[0]}
+  local new execs cov
+  new=$(comm -13 <(printf '%s\n' "$before") <(find "$out/findings" -type f | sort) | grep -v '^$' | tr '\n' ' ' || true)
   execs=$(grep -Eo "stat::number_of_executed_units: [0-9]+" "$out/last.log" | grep -Eo "[0-9]+$" | tail -1 || true)
+  # -fork mode prints no final stats: its last "#N: cov: ..." line counts the executions
+  [ -n "$execs" ] || execs=$(grep -Eo "^#[0-9]+" "$out/last.log" | tr -d '#' | tail -1 || true)
   cov=$(grep -Eo "cov: [0-9]+ ft: [0-9]+" "$out/last.log" | tail -1 || true)
   local result=ok
-  [ "$rc" -eq 0 ] || result="FINDING(exit $rc)"
-  printf '%s\t%s\t%ss\texecs=%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$secs" "${execs:-?}" \
-    "${cov:-cov: ?}" "$result" >>"$OUT_ROOT/runs.log"
+  if [ "$rc" -ne 0 ] || [ -n "$new" ]; then
+    result="FINDING(exit $rc)"
+    [ "$rc" -ne 0 ] || rc=1
+  fi
+  printf '%s\t%s\t%ss\texecs=%s\t%s\t%s%s\n' "$(date -u +%FT%TZ)" "$t" "$secs" "${execs:-?}" \
+    "${cov:-cov: ?}" "$result" "${new:+	$new}" >>"$OUT_ROOT/runs.log"
   echo "== fuzz $t: $result, ${execs:-?} executions, ${cov:-coverage unknown}"
+  [ -z "$new" ] || echo "== fuzz $t: findings: $new"
   return "$rc"
 }
 
 merge_target() { # minimize the working corpus into the checked-in one
-  local t=$1 src="$FUZZ_DIR/$1" out="$OUT_ROOT/$1"
+  local t=$1 src="$FUZZ_DIR/$1" out="$OUT_ROOT/$1" opts=()
   mkdir -p "$src/corpus.new"
+  [ -f "$src/options" ] && read -r -a opts <<<"$(grep -v '^#' "$src/options" | tr '\n' ' ')"
   if [ -f "$src/build.sh" ]; then
     bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1
-    "$out/fuzzer" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
+    "$out/fuzzer" "${opts[@]}" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
   else
-    "$VENV/bin/python" "$src/harness.py" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
+    "$VENV/bin/python" "$src/harness.py" "${opts[@]}" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
   fi
   rm -rf "$src/corpus" && mv "$src/corpus.new" "$src/corpus"
   echo "== fuzz $t: corpus now $(ls "$src/corpus" | wc -l) files, $(du -sh "$src/corpus" | cut -f1)"
+}
+
+triage_target() { # findings de-duplicated by stack, one reproducer each
+  local t=$1 src="$FUZZ_DIR/$1" out="$OUT_ROOT/$1" cmd
+  local files=("$out"/findings/*)
+  [ -e "${files[0]}" ] || { echo "== fuzz $t: no findings"; return 0; }
+  if [ -f "$src/build.sh" ]; then
+    [ -x "$out/fuzzer" ] || bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1
+    cmd=("$out/fuzzer")
+  else
+    cmd=("$VENV/bin/python" "$src/harness.py")
+  fi
+  python3 tools/fuzz_triage.py "${cmd[@]}" -- "${files[@]}"
 }
 
 [ $# -ge 1 ] || usage
@@ -92,5 +129,9 @@ case "$1" in
   -h|--help) usage ;;
   *)
     [ $# -ge 2 ] || usage
-    if [ "$2" = merge ]; then merge_target "$1"; else t=$1 s=$2; shift 2; run_target "$t" "$s" "$@"; fi ;;
+    case "$2" in
+      merge) merge_target "$1" ;;
+      triage) triage_target "$1" ;;
+      *) t=$1 s=$2; shift 2; run_target "$t" "$s" "$@" ;;
+    esac ;;
 esac

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blobmut.h"
 #include "pyruntime.h"
 
 #define N_STATUS 20
@@ -405,25 +406,6 @@ static int campaign(int full) {
 }
 
 /* ---------------------------------------------------------------- main */
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  uint8_t *p;
-  long n;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  p = (uint8_t *)malloc(n > 0 ? (size_t)n : 1u);
-  if (n > 0 && fread(p, 1, (size_t)n, f) != (size_t)n) {
-    fclose(f);
-    free(p);
-    return NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return p;
-}
-
 int main(int argc, char **argv) {
   const char *path = NULL;
   int mutate = 0, full = 0, i, rc = 0;
@@ -442,7 +424,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--max-invokes") && i + 1 < argc)
       g_max_invokes = strtoul(argv[++i], NULL, 0);
     else if (!strcmp(argv[i], "--input") && i + 1 < argc) {
-      g_input = read_file(argv[++i], &g_input_len);
+      g_input = bm_read_file(argv[++i], &g_input_len);
       if (!g_input) {
         fprintf(stderr, "cannot read %s\n", argv[i]);
         return 2;
@@ -460,7 +442,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s BLOB [--mutate] [--invoke N]\n", argv[0]);
     return 2;
   }
-  g_orig = read_file(path, &g_len);
+  g_orig = bm_read_file(path, &g_len);
   if (!g_orig) {
     fprintf(stderr, "cannot read %s\n", path);
     return 2;

@@ -72,6 +72,25 @@ class Builder:
         shift = struct.pack(f"<{n}b", *(self.rng.randint(shift_lo, shift_hi) for _ in range(n)))
         return self._const(mult, 4), self._const(shift, 1)
 
+    def scratch(self, nbytes: int) -> tuple[int, int]:
+        """An arena region of its own for an operator's kernel scratch (the arm_dsp kernels'
+        needs: runtime_c/src/kernels/arm_dsp, pyruntime/kernels.py)."""
+        off = align(self.arena, 16)
+        self.arena = off + nbytes
+        return off, nbytes
+
+    def kbias(self, w: bytes, bias: bytes, in_off: int, n_out: int, dw: bool) -> int:
+        """CONST offset of kbias[oc] = bias[oc] + in_off * sum(weights of oc), wrapping int32
+        (docs/blob_format.md)."""
+        per = len(w) // n_out
+        out = []
+        for oc in range(n_out):
+            ws = [w[oc + e * n_out] if dw else w[oc * per + e] for e in range(per)]
+            total = sum(v - 256 if v > 127 else v for v in ws)
+            b = struct.unpack_from("<i", bias, 4 * oc)[0]
+            out.append(((b + in_off * total + (1 << 31)) % (1 << 32)) - (1 << 31))
+        return self._const(struct.pack(f"<{n_out}i", *out), 4)
+
     def op(self, code, ins, outs, params, scratch=(0, 0)):
         idx = struct.pack(f"<{len(ins) + len(outs)}h", *ins, *outs)
         idx += b"\0" * (align(len(idx), 4) - len(idx))
@@ -106,24 +125,29 @@ class Builder:
         rest = struct.pack("<IIHHBBH", 1 if names else 0, self.arena, len(self.tensors),
                            len(self.ops), len(inputs), len(outputs), len(sections)) + table + body
         crc = zlib.crc32(rest) & 0xFFFFFFFF
-        return b"PYRT" + struct.pack("<HHII", 1, 0, total, crc) + rest
+        return b"PYRT" + struct.pack("<HHII", 2, 0, total, crc) + rest
 
 
 def make(seed: int = 1, names: bool = True) -> bytes:
     b = Builder(random.Random(seed))
     x = b.tensor("x", [1, 8, 8, 3], scale=0.1, zp=-5)
-    w0 = b.tensor("conv_w", [4, 3, 3, 3], data=b.rand_i8(4 * 27))
-    b0 = b.tensor("conv_b", [4], INT32, data=b.rand_i32(4))
+    wd0, bd0 = b.rand_i8(4 * 27), b.rand_i32(4)
+    w0 = b.tensor("conv_w", [4, 3, 3, 3], data=wd0)
+    b0 = b.tensor("conv_b", [4], INT32, data=bd0)
     y0 = b.tensor("conv_y", [1, 4, 4, 4], scale=0.2, zp=3)
     m, s = b.requant(4)
     # stride 2 SAME on 8: out 4, total pad (4-1)*2+3-8 = 1 -> pad 0
-    b.op(CONV_2D, [x, w0, b0], [y0], [2, 2, 1, 1, 0, 0, 5, 3, -128, 127, m, s])
+    b.op(CONV_2D, [x, w0, b0], [y0],
+         [2, 2, 1, 1, 0, 0, 5, 3, -128, 127, m, s, b.kbias(wd0, bd0, 5, 4, False)],
+         scratch=b.scratch(8 * 27 + 4 * 28))  # im2col: 4 columns x 27 int16 + 4 x 28 bytes
 
-    w1 = b.tensor("dw_w", [1, 3, 3, 8], data=b.rand_i8(72))
-    b1 = b.tensor("dw_b", [8], INT32, data=b.rand_i32(8))
+    wd1, bd1 = b.rand_i8(72), b.rand_i32(8)
+    w1 = b.tensor("dw_w", [1, 3, 3, 8], data=wd1)
+    b1 = b.tensor("dw_b", [8], INT32, data=bd1)
     y1 = b.tensor("dw_y", [1, 4, 4, 8], scale=0.3, zp=-2)
     m, s = b.requant(8)
-    b.op(DEPTHWISE_CONV_2D, [y0, w1, b1], [y1], [1, 1, 1, 1, 1, 1, -3, -2, -100, 127, m, s, 2])
+    b.op(DEPTHWISE_CONV_2D, [y0, w1, b1], [y1],
+         [1, 1, 1, 1, 1, 1, -3, -2, -100, 127, m, s, 2, b.kbias(wd1, bd1, -3, 8, True)])
 
     c2 = b.tensor("add_c", [1, 1, 1, 8], data=b.rand_i8(8))
     y2 = b.tensor("add_y", [1, 4, 4, 8], scale=0.3, zp=1)
@@ -137,11 +161,14 @@ def make(seed: int = 1, names: bool = True) -> bytes:
     y5 = b.tensor("flat", [1, 8], alias=y4, scale=0.3, zp=1)
     b.op(RESHAPE, [y4], [y5], [])
 
-    w6 = b.tensor("fc_w", [5, 8], data=b.rand_i8(40))
-    b6 = b.tensor("fc_b", [5], INT32, data=b.rand_i32(5))
+    wd6, bd6 = b.rand_i8(40), b.rand_i32(5)
+    w6 = b.tensor("fc_w", [5, 8], data=wd6)
+    b6 = b.tensor("fc_b", [5], INT32, data=bd6)
     y6 = b.tensor("logits", [1, 5], scale=0.25, zp=-7)
     m, s = b.requant(5, -8, -5)
-    b.op(FULLY_CONNECTED, [y5, w6, b6], [y6], [-1, -7, -128, 127, m, s, 5])
+    b.op(FULLY_CONNECTED, [y5, w6, b6], [y6],
+         [-1, -7, -128, 127, m, s, 5, b.kbias(wd6, bd6, -1, 5, False)],
+         scratch=b.scratch(2 * 8))  # the expanded input row
 
     y7 = b.tensor("probs", [1, 5], scale=1 / 256, zp=-128)
     # input_left_shift 23 -> diff_min = -floor(31 * 2^26 / 2^23) = -248

@@ -39,6 +39,7 @@
 #define PYRT_DSP_add_s8 1
 #define PYRT_DSP_sub_s8 1
 #define PYRT_DSP_mul_s8 1
+#define PYRT_DSP_softmax_s8 1
 
 /* PYRT_USE_DSP(k): the arm_dsp file of kernel k is built. PYRT_BUILD_REF(k): the reference one. */
 #define PYRT_USE_DSP(k) (PYRT_SET_ARM_DSP && PYRT_DSP_##k)

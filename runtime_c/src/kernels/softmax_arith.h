@@ -9,15 +9,22 @@
 #include "kernels.h"
 #include "quant.h"
 
-static inline void pyrt_softmax_row(const pyrt_softmax_desc *d, const int8_t *row, void *out,
-                                    int out_bits) {
+/* The largest value of a row. */
+static inline int32_t pyrt_row_max_s8(const int8_t *row, int32_t depth) {
+  int32_t m = -128, c;
+  for (c = 0; c < depth; ++c)
+    if (row[c] > m) m = row[c];
+  return m;
+}
+
+/* One row, its maximum already found (a kernel set may find it faster). */
+static inline void pyrt_softmax_row_max(const pyrt_softmax_desc *d, const int8_t *row,
+                                        int32_t max_in_row, void *out, int out_bits) {
   const int32_t out_min = out_bits == 16 ? -32768 : -128, out_max = -out_min - 1;
   const int32_t mult = d->input_multiplier, diff_min = d->diff_min;
   const int ls = d->input_left_shift;
-  int32_t max_in_row = -128, sum_of_exps = 0, shifted_scale;
+  int32_t sum_of_exps = 0, shifted_scale;
   int num_bits_over_unit, exponent, c;
-  for (c = 0; c < d->depth; ++c)
-    if (row[c] > max_in_row) max_in_row = row[c];
   for (c = 0; c < d->depth; ++c) {
     const int32_t diff = (int32_t)row[c] - max_in_row;
     if (diff >= diff_min) {
@@ -45,6 +52,11 @@ static inline void pyrt_softmax_row(const pyrt_softmax_desc *d, const int8_t *ro
     else
       ((int8_t *)out)[c] = (int8_t)v;
   }
+}
+
+static inline void pyrt_softmax_row(const pyrt_softmax_desc *d, const int8_t *row, void *out,
+                                    int out_bits) {
+  pyrt_softmax_row_max(d, row, pyrt_row_max_s8(row, d->depth), out, out_bits);
 }
 
 #endif /* PYRT_SOFTMAX_ARITH_H */

@@ -23,38 +23,33 @@ static void add_decode(const int32_t *p, pyrt_add_desc *d) {
   d->act_max = p[PYRT_P_ADD_ACT_MAX];
 }
 
+static int mult_below_one(int32_t m, int32_t shift) { return m >= 0 && shift >= -31 && shift <= 0; }
+
 pyrt_status pyrt_check_add(const pyrt_check_ctx *c) {
   const pyrt_model *m = c->m;
   const int32_t a = pyrt_in(c, 0), b = pyrt_in(c, 1), y = pyrt_out(c, 0);
   const int type = pyrt_ttype(m, y);
   const int32_t lo = pyrt_type_min(type), hi = pyrt_type_max(type);
-  int k;
+  pyrt_add_desc d;
 
   if (!pyrt_is_small_int(m, y) || pyrt_ttype(m, a) != type || pyrt_ttype(m, b) != type)
     return PYRT_E_OP_TYPE;
   if (pyrt_check_broadcast(m, a, b, y) != PYRT_OK) return PYRT_E_OP_SHAPE;
-
+  add_decode(c->params, &d);
   /* -offset within the type (TFLite CheckArithmeticParams) */
-  if (pyrt_param(c, 0) < -hi || pyrt_param(c, 0) > -lo) return PYRT_E_OP_PARAMS;
-  if (pyrt_param(c, 1) < -hi || pyrt_param(c, 1) > -lo) return PYRT_E_OP_PARAMS;
-  if (pyrt_param(c, 2) < lo || pyrt_param(c, 2) > hi) return PYRT_E_OP_PARAMS;
+  if (d.a_offset < -hi || d.a_offset > -lo || d.b_offset < -hi || d.b_offset > -lo)
+    return PYRT_E_OP_PARAMS;
+  if (d.output_offset < lo || d.output_offset > hi) return PYRT_E_OP_PARAMS;
   /* |(x + offset) << left_shift| stays below 2^31: 255 << 22 (int8), 65535 << 15 (int16) */
-  if (pyrt_param(c, 3) < 0 || pyrt_param(c, 3) > (type == PYRT_INT16 ? 15 : 22))
+  if (d.left_shift < 0 || d.left_shift > (type == PYRT_INT16 ? 15 : 22)) return PYRT_E_OP_PARAMS;
+  if (!mult_below_one(d.a_mult, d.a_shift) || !mult_below_one(d.b_mult, d.b_shift) ||
+      !mult_below_one(d.out_mult, d.out_shift))
     return PYRT_E_OP_PARAMS;
-  for (k = 4; k <= 8; k += 2) {
-    if (pyrt_param(c, (uint32_t)k) < 0) return PYRT_E_OP_PARAMS;
-    if (pyrt_param(c, (uint32_t)k + 1) < -31 || pyrt_param(c, (uint32_t)k + 1) > 0)
-      return PYRT_E_OP_PARAMS;
-  }
-  if (pyrt_param(c, 10) < lo || pyrt_param(c, 10) > pyrt_param(c, 11) || pyrt_param(c, 11) > hi)
-    return PYRT_E_OP_PARAMS;
+  if (d.act_min < lo || d.act_min > d.act_max || d.act_max > hi) return PYRT_E_OP_PARAMS;
   /* same-shape int8: the elementwise kernel and its scratch (ADD and SUB need the same) */
   if (type == PYRT_INT8 && pyrt_telems(m, a) == pyrt_telems(m, y) &&
-      pyrt_telems(m, b) == pyrt_telems(m, y)) {
-    pyrt_add_desc d;
-    add_decode(c->params, &d);
+      pyrt_telems(m, b) == pyrt_telems(m, y))
     return pyrt_check_scratch(c, pyrt_add_s8_scratch_bytes(&d, (int32_t)pyrt_telems(m, y)));
-  }
   return PYRT_OK;
 }
 

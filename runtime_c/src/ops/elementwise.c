@@ -102,14 +102,14 @@ pyrt_status pyrt_check_mul(const pyrt_check_ctx *c) {
   const int type = pyrt_ttype(c->m, pyrt_out(c, 0));
   const pyrt_status s = check_same_type_broadcast(c);
   if (s != PYRT_OK) return s;
-  if (type == PYRT_INT16 && (pyrt_param(c, 0) != 0 || pyrt_param(c, 1) != 0 ||
-                             pyrt_param(c, 2) != 0))
+  if (type == PYRT_INT16 && (pyrt_param(c, PYRT_P_MUL_A_OFFSET) != 0 || pyrt_param(c, PYRT_P_MUL_B_OFFSET) != 0 ||
+                             pyrt_param(c, PYRT_P_MUL_OUTPUT_OFFSET) != 0))
     return PYRT_E_OP_PARAMS;
-  if (!in_offset_ok(pyrt_param(c, 0), type) || !in_offset_ok(pyrt_param(c, 1), type) ||
-      !out_offset_ok(pyrt_param(c, 2), type))
+  if (!in_offset_ok(pyrt_param(c, PYRT_P_MUL_A_OFFSET), type) || !in_offset_ok(pyrt_param(c, PYRT_P_MUL_B_OFFSET), type) ||
+      !out_offset_ok(pyrt_param(c, PYRT_P_MUL_OUTPUT_OFFSET), type))
     return PYRT_E_OP_PARAMS;
-  if (!mult_ok(pyrt_param(c, 3), pyrt_param(c, 4), -31, 30)) return PYRT_E_OP_PARAMS;
-  if (!act_ok(pyrt_param(c, 5), pyrt_param(c, 6), type)) return PYRT_E_OP_PARAMS;
+  if (!mult_ok(pyrt_param(c, PYRT_P_MUL_OUT_MULT), pyrt_param(c, PYRT_P_MUL_OUT_SHIFT), -31, 30)) return PYRT_E_OP_PARAMS;
+  if (!act_ok(pyrt_param(c, PYRT_P_MUL_ACT_MIN), pyrt_param(c, PYRT_P_MUL_ACT_MAX), type)) return PYRT_E_OP_PARAMS;
   return PYRT_OK;
 }
 

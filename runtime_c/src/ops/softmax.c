@@ -30,9 +30,9 @@ pyrt_status pyrt_check_softmax(const pyrt_check_ctx *c) {
  * PreprocessSoftmaxScaling and CalculateInputRadius produce them */
 static pyrt_status check_scaling(const pyrt_check_ctx *c) {
   int32_t ls, diff_min, radius;
-  ls = pyrt_param(c, 1);
-  diff_min = pyrt_param(c, 2);
-  if (pyrt_param(c, 0) < 0 || ls < 0 || ls > 31 || diff_min > 0) return PYRT_E_OP_PARAMS;
+  ls = pyrt_param(c, PYRT_P_SOFTMAX_INPUT_SHIFT);
+  diff_min = pyrt_param(c, PYRT_P_SOFTMAX_DIFF_MIN);
+  if (pyrt_param(c, PYRT_P_SOFTMAX_INPUT_MULTIPLIER) < 0 || ls < 0 || ls > 31 || diff_min > 0) return PYRT_E_OP_PARAMS;
   /* every difference that reaches the exp (|diff| <= min(-diff_min, 255)) must not overflow
    * when shifted left by input_left_shift (TFLite's diff_min guarantees it) */
   radius = (diff_min < -255) ? 255 : -diff_min;

@@ -18,6 +18,19 @@
 #if PYRT_SET_ARM_DSP
 #include <arm_acle.h>
 
+/* Two words into two asm operands: LDRD in Thumb-2 (any pair of registers); two LDRs in A32,
+ * where LDRD needs an even/odd register pair the compiler does not promise. `post`: the same
+ * with the base advanced by 8. */
+#if defined(__thumb2__)
+#define PYRT_ASM_LDRD(a, b, base, off) "ldrd   " a ", " b ", [" base ", #" off "]\n\t"
+#define PYRT_ASM_LDRD_POST(a, b, base) "ldrd   " a ", " b ", [" base "], #8\n\t"
+#else
+#define PYRT_ASM_LDRD(a, b, base, off) \
+  "ldr    " a ", [" base ", #" off "]\n\t" "ldr    " b ", [" base ", #" off "+4]\n\t"
+#define PYRT_ASM_LDRD_POST(a, b, base) \
+  "ldr    " a ", [" base "], #4\n\t" "ldr    " b ", [" base "], #4\n\t"
+#endif
+
 /* Specialisation of a kernel body by constant arguments (GCC and Clang, the compilers with ACLE). */
 #define PYRT_ALWAYS_INLINE static inline __attribute__((always_inline))
 

@@ -45,28 +45,47 @@ static inline void store_block(int8_t *y, int32_t r0, int32_t r1, int32_t r2, in
   "ldr    %[xv], [%[t]" off "]\n\t"                    \
   "sxtb16 %[x13], %[xv], ror #8\n\t"                   \
   "sxtb16 %[xv], %[xv]\n\t"                            \
-  "ldrd   %[w02], %[w13], [%[wq], #" #k "*8]\n\t"      \
+  PYRT_ASM_LDRD("%[w02]", "%[w13]", "%[wq]", #k "*8")   \
   "smlabb %[a0], %[xv], %[w02], %[a0]\n\t"             \
   "smlatt %[a2], %[xv], %[w02], %[a2]\n\t"             \
   "smlabb %[a1], %[x13], %[w13], %[a1]\n\t"            \
   "smlatt %[a3], %[x13], %[w13], %[a3]\n\t"
 
-/* The 9 taps of one window, four channels: t = top-left input word, c1 / c2 = one / two pixels
- * to the right (bytes), row = one row down; 36 multiply-accumulates in 74 instructions. One asm
- * block: gcc 12 spills the C version of this loop body heavily. */
-PYRT_ALWAYS_INLINE void window9(const int8_t *t, int32_t c1, int32_t c2, int32_t row,
-                           const int32_t *wq, int32_t *acc) {
+/* The 9 taps of one window, four channels: t = top-left input word, c1 = one pixel to the right
+ * (bytes; two pixels: c1 LSL 1), row = one row down; 36 multiply-accumulates in 74 instructions.
+ * In asm: gcc 12 spills the C version of this loop body heavily. */
+PYRT_ALWAYS_INLINE void window9(const int8_t *t, int32_t c1, int32_t row, const int32_t *wq,
+                                int32_t *acc) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+#if !defined(__OPTIMIZE__)
+  /* unoptimised builds (Debug) may lack the registers: the same taps in C */
+  int32_t fy, fx;
+  for (fy = 0; fy < 3; ++fy, t += row)
+    for (fx = 0; fx < 3; ++fx) {
+      const uint32_t v = pyrt_ld32(t + fx * c1);
+      const int32_t x02 = pyrt_sxtb16_lo(v), x13 = pyrt_sxtb16_hi(v);
+      const int32_t w02 = wq[2 * (3 * fy + fx)], w13 = wq[2 * (3 * fy + fx) + 1];
+      a0 = __smlabb(x02, w02, a0);
+      a2 = __smlatt(x02, w02, a2);
+      a1 = __smlabb(x13, w13, a1);
+      a3 = __smlatt(x13, w13, a3);
+    }
+#else
   uint32_t xv, x13, w02, w13;
-  __asm__("" DW_TAP("", 0) DW_TAP(", %[c1]", 1) DW_TAP(", %[c2]", 2)
-          "add    %[t], %[t], %[row]\n\t"
-          DW_TAP("", 3) DW_TAP(", %[c1]", 4) DW_TAP(", %[c2]", 5)
-          "add    %[t], %[t], %[row]\n\t"
-          DW_TAP("", 6) DW_TAP(", %[c1]", 7) DW_TAP(", %[c2]", 8)
-          : [t] "+r"(t), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-            [xv] "=&r"(xv), [x13] "=&r"(x13), [w02] "=&r"(w02), [w13] "=&r"(w13)
-          : [c1] "r"(c1), [c2] "r"(c2), [row] "r"(row), [wq] "r"(wq)
-          : "memory");
+  /* one asm block per window row (11 registers each), the row step in between */
+#define DW_ROW(k0, k1, k2)                                                                     \
+  __asm__("" DW_TAP("", k0) DW_TAP(", %[c1]", k1) DW_TAP(", %[c1], lsl #1", k2)                \
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xv] "=&r"(xv),        \
+            [x13] "=&r"(x13), [w02] "=&r"(w02), [w13] "=&r"(w13)                               \
+          : [t] "r"(t), [c1] "r"(c1), [wq] "r"(wq)                                             \
+          : "memory")
+  DW_ROW(0, 1, 2);
+  t += row;
+  DW_ROW(3, 4, 5);
+  t += row;
+  DW_ROW(6, 7, 8);
+#undef DW_ROW
+#endif
   acc[0] = a0;
   acc[1] = a1;
   acc[2] = a2;
@@ -84,7 +103,7 @@ PYRT_ALWAYS_INLINE void interior(const int8_t *p, int32_t n, int32_t step, int32
     a[1] = kb[1];
     a[2] = kb[2];
     a[3] = kb[3];
-    window9(p, C, 2 * C, row, wq, a);
+    window9(p, C, row, wq, a);
     store_block(yp, rq(q, 0, a[0], neg), rq(q, 1, a[1], neg), rq(q, 2, a[2], neg),
                 rq(q, 3, a[3], neg), q);
     p += step;
@@ -116,7 +135,7 @@ static void clipped(const pyrt_conv_desc *d, const int8_t *xn, int32_t cb, int32
   a[1] = kb[1];
   a[2] = kb[2];
   a[3] = kb[3];
-  window9((const int8_t *)win, 4, 8, 12, wq, a);
+  window9((const int8_t *)win, 4, 12, wq, a);
   if (neg)
     store_block(yp, rq(q, 0, a[0], 1), rq(q, 1, a[1], 1), rq(q, 2, a[2], 1), rq(q, 3, a[3], 1),
                 q);

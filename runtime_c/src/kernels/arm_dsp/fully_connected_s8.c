@@ -6,7 +6,7 @@
 #if PYRT_USE_DSP(fully_connected_s8)
 /* One weight row's eight values (LDRD, post-increment) against x's expanded words. */
 #define FC_ROW8(w, s)                              \
-  "ldrd   %[u0], %[u1], [%[" w "]], #8\n\t"        \
+  PYRT_ASM_LDRD_POST("%[u0]", "%[u1]", "%[" w "]") \
   "sxtb16 %[h], %[u0], ror #8\n\t"                 \
   "sxtb16 %[u0], %[u0]\n\t"                        \
   "smlad  %[" s "], %[u0], %[xa], %[" s "]\n\t"     \
@@ -18,20 +18,30 @@
 
 /* n >= 1 blocks of eight values: the expanded input xe (words (x0, x2), (x1, x3), (x4, x6),
  * (x5, x7) per block, LDM) against two word-aligned weight rows: 16 multiply-accumulates in 21
- * instructions. One asm block (LDM needs ascending registers, hence r8-r11). */
+ * instructions. One asm block (LDM needs ascending registers, hence r8-r10, r12; r7 and r11 may be frame pointers). */
 static inline void rows2(const uint32_t *xe, const int8_t *w0, const int8_t *w1, int32_t n,
                          int32_t *s0, int32_t *s1) {
   register uint32_t xa __asm__("r8");
   register uint32_t xb __asm__("r9");
   register uint32_t xc __asm__("r10");
-  register uint32_t xd __asm__("r11");
+  register uint32_t xd __asm__("r12");
   int32_t a = *s0, b = *s1;
   uint32_t u0, u1, h;
-  __asm__ volatile("1:\n\t"
+  /* one block first if n is odd, then two per iteration (one loop branch per 32 MACs) */
+  __asm__ volatile("tst    %[n], #1\n\t"
+                   "beq    2f\n\t"
                    "ldmia  %[x]!, {%[xa], %[xb], %[xc], %[xd]}\n\t"
                    FC_ROW8("w0", "a") FC_ROW8("w1", "b")
                    "subs   %[n], %[n], #1\n\t"
-                   "bne    1b\n\t"
+                   "beq    3f\n\t"
+                   "2:\n\t"
+                   "ldmia  %[x]!, {%[xa], %[xb], %[xc], %[xd]}\n\t"
+                   FC_ROW8("w0", "a") FC_ROW8("w1", "b")
+                   "ldmia  %[x]!, {%[xa], %[xb], %[xc], %[xd]}\n\t"
+                   FC_ROW8("w0", "a") FC_ROW8("w1", "b")
+                   "subs   %[n], %[n], #2\n\t"
+                   "bne    2b\n\t"
+                   "3:\n\t"
                    : [x] "+r"(xe), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [a] "+r"(a),
                      [b] "+r"(b), [xa] "=&r"(xa), [xb] "=&r"(xb), [xc] "=&r"(xc),
                      [xd] "=&r"(xd), [u0] "=&r"(u0), [u1] "=&r"(u1), [h] "=&r"(h)
@@ -79,18 +89,23 @@ static inline void fc_quant_of(const pyrt_fc_desc *d, int32_t q, fc_quant *r) {
   r->pow = (uint32_t)1 << r->e1;
 }
 
-/* neg: the caller knows the shift is negative (per-tensor layers, decided once). */
-PYRT_ALWAYS_INLINE int8_t fc_out(int32_t acc, const fc_quant *q, int neg) {
-  const int32_t r = (neg || q->shift < 0) ? pyrt_dsp_requant_neg(acc, q->m, q->e1, q->pow)
-                                          : pyrt_dsp_requant(acc, q->m, q->shift);
-  return (int8_t)pyrt_dsp_clamp8(r, q->off, q->lo, q->hi);
+/* neg: the caller knows the shift is negative (per-tensor layers, decided once); relu: the
+ * activation's upper bound is 127 (only the lower one can bite after saturating to int8). */
+PYRT_ALWAYS_INLINE int8_t fc_out(int32_t acc, const fc_quant *q, int neg, int relu) {
+  int32_t r = (neg || q->shift < 0) ? pyrt_dsp_requant_neg(acc, q->m, q->e1, q->pow)
+                                    : pyrt_dsp_requant(acc, q->m, q->shift);
+  if (!relu) return (int8_t)pyrt_dsp_clamp8(r, q->off, q->lo, q->hi);
+  r = __ssat(r + q->off, 8);
+  return (int8_t)(r < q->lo ? q->lo : r);
 }
 
 /* Output channels [0, n) of one batch row x: x expanded once into xe, then two weight rows at a
  * time (rows2 when rows are word-aligned: k % 4 == 0). The usual case is specialised: `fast` =
- * k a multiple of 8 (no tails), one multiplier for the layer, with a negative shift. */
+ * k a multiple of 8 (no tails), one multiplier for the layer, with a negative shift; `relu` =
+ * activation upper bound 127. */
 PYRT_ALWAYS_INLINE void vector_rows(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
-                                    const int32_t *kbias, int8_t *y, uint32_t *xe, int fast) {
+                                    const int32_t *kbias, int8_t *y, uint32_t *xe, int fast,
+                                    int relu) {
   const int32_t k = d->accum, n = d->out_ch, n8 = (k & 3) == 0 ? k >> 3 : 0;
   const int32_t step = (!fast && d->per_channel) ? 1 : 0;
   fc_quant q;
@@ -111,13 +126,13 @@ PYRT_ALWAYS_INLINE void vector_rows(const pyrt_fc_desc *d, const int8_t *x, cons
       s1 = dot_rest(xe, x, w0 + k, 8 * n8, k, s1);
     }
     if (step) fc_quant_of(d, oc, &q);
-    y[oc] = fc_out(s0, &q, fast);
+    y[oc] = fc_out(s0, &q, fast, relu);
     if (step) fc_quant_of(d, oc + 1, &q);
-    y[oc + 1] = fc_out(s1, &q, fast);
+    y[oc + 1] = fc_out(s1, &q, fast, relu);
   }
   if (oc < n) {
     if (step) fc_quant_of(d, oc, &q);
-    y[oc] = fc_out(dot_rest(xe, x, w + oc * k, 0, k, kbias[oc]), &q, fast);
+    y[oc] = fc_out(dot_rest(xe, x, w + oc * k, 0, k, kbias[oc]), &q, fast, relu);
   }
 }
 
@@ -147,10 +162,14 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
     }
   }
   for (; b < d->batches; ++b) {
-    if ((k & 7) == 0 && !d->per_channel && d->q.shift[0] < 0)
-      vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 1);
-    else
-      vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 0);
+    if ((k & 7) == 0 && !d->per_channel && d->q.shift[0] < 0) {
+      if (d->act_max == 127)
+        vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 1, 1);
+      else
+        vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 1, 0);
+    } else {
+      vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 0, 0);
+    }
   }
 }
 

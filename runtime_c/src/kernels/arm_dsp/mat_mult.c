@@ -36,13 +36,13 @@ void pyrt_dsp_pack_4cols(const int8_t *a, const int8_t *b, const int8_t *c, cons
   "smlad  %[s3], %[h], %[x3], %[s3]\n\t"
 
 /* The inner loop: n >= 1 blocks, two per loop iteration (plus one first if n is odd). One asm
- * block: LDM needs its registers in ascending order, hence the fixed registers r8-r11. */
+ * block: LDM needs its registers in ascending order, hence the fixed registers r8-r10, r12 (not r7 or r11: frame pointers). */
 #define PYRT_MM4_BLOCKS(C_, W_, N_, S0_, S1_, S2_, S3_)                                      \
   do {                                                                                      \
     register uint32_t x0_ __asm__("r8");                                                    \
     register uint32_t x1_ __asm__("r9");                                                    \
     register uint32_t x2_ __asm__("r10");                                                   \
-    register uint32_t x3_ __asm__("r11");                                                   \
+    register uint32_t x3_ __asm__("r12");                                                   \
     uint32_t u_, h_;                                                                        \
     __asm__ volatile("tst    %[n], #1\n\t"                                                   \
                      "beq    2f\n\t" PYRT_MM4_BLOCK_ASM "subs   %[n], %[n], #1\n\t"          \
