@@ -54,9 +54,13 @@ run_target() { # target seconds [libFuzzer args]
     cmd=("$VENV/bin/python" "$src/harness.py")
   fi
   echo "== fuzz $t: ${secs} s"
-  local rc=0
-  "${cmd[@]}" "${args[@]}" "$@" "$out/corpus" 2>&1 | tee "$out/last.log" | grep -E "^(#[0-9]+ +(DONE|INITED)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|stat::)" || true
-  rc=${PIPESTATUS[0]}
+  local rc=0 status
+  # the fuzzer's own status: with pipefail, `|| true` would replace PIPESTATUS by its own
+  set +e
+  "${cmd[@]}" "${args[@]}" "$@" "$out/corpus" 2>&1 | tee "$out/last.log" | grep -E "^(#[0-9]+ +(DONE|INITED)|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|stat::)"
+  status=("${PIPESTATUS[@]}")
+  set -e
+  rc=${status[0]}
   local execs cov
   execs=$(grep -Eo "stat::number_of_executed_units: [0-9]+" "$out/last.log" | grep -Eo "[0-9]+$" | tail -1 || true)
   cov=$(grep -Eo "cov: [0-9]+ ft: [0-9]+" "$out/last.log" | tail -1 || true)
