@@ -1,0 +1,59 @@
+"""Write the seed corpus of agent_dispatch (the input format is fuzz_dispatch.c's step()):
+whole transfers of the two small models, a transfer cut by a power cut and resumed, a flash
+failure, requests with real bodies (INFO, INPUT + RUN, PROFILE, OUTPUT, ERASE).
+
+    .venv/bin/python tests/fuzz/agent_dispatch/make_corpus.py
+"""
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from pyruntime.serial import protocol as P
+
+HERE = Path(__file__).resolve().parent
+# step codes (op % 12 in fuzz_dispatch.c)
+RAW, REPEAT, CUT, REBOOT, BEGIN, WRITE, COMMIT, FAIL, PATCH, RUN, TRANSFER, ERASE = range(12)
+MODEL_A, MODEL_B, MUTABLE = 0, 1, 2
+
+
+def raw(ftype: int, body: bytes = b"") -> bytes:
+    return bytes([RAW, ftype]) + struct.pack("<H", len(body)) + body
+
+
+def transfer(blob: int, chunk: int, fresh: int = 0) -> bytes:
+    return bytes([TRANSFER]) + struct.pack("<H", chunk // 8 - 1) + bytes([blob, fresh])
+
+
+def write(blob: int, offset: int, length: int) -> bytes:
+    return bytes([WRITE, blob]) + struct.pack("<HH", offset // 8, length)
+
+
+def seeds() -> dict[str, bytes]:
+    run16 = bytes([RUN, 16]) + bytes(range(16))
+    return {
+        "flash_run": bytes([0]) + transfer(MODEL_A, 256) + run16 + raw(P.INFO)
+        + raw(P.PROFILE, b"\0\0") + raw(P.OUTPUT, struct.pack("<II", 0, 8)),
+        "cut_resume": bytes([2]) + bytes([CUT, 12]) + struct.pack("<H", 3) + b"\x0f"
+        + transfer(MODEL_A, 64) + transfer(MODEL_A, 64),
+        "a_then_b": bytes([3]) + transfer(MODEL_A, 128) + transfer(MODEL_B, 128)
+        + bytes([ERASE, 0]) + raw(P.INFO),
+        "reboot_mid": bytes([2]) + bytes([BEGIN, MODEL_A, 0]) + write(MODEL_A, 0, 512)
+        + bytes([REBOOT]) + raw(P.INFO) + transfer(MODEL_A, 256),
+        "mutated": bytes([4]) + bytes([PATCH]) + struct.pack("<H", 300) + b"\x7f"
+        + transfer(MUTABLE, 512) + bytes([REPEAT]),
+        "no_journal_fail": bytes([5]) + bytes([FAIL, 2]) + transfer(MODEL_B, 64)
+        + transfer(MODEL_B, 64) + bytes([ERASE, 1]),
+    }
+
+
+def main() -> None:
+    out = HERE / "corpus"
+    out.mkdir(exist_ok=True)
+    for name, data in seeds().items():
+        (out / f"{name}.bin").write_bytes(data)
+    print(f"{len(list(out.iterdir()))} files in {out}")
+
+
+if __name__ == "__main__":
+    main()
