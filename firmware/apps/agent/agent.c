@@ -73,29 +73,13 @@ static uint8_t target_slot(void)
   return 0;
 }
 
-void agent_boot(void)
+static uint8_t info_flags(void)
 {
-  link_init();
-  have_last = 0;
-  prof_pst = PYRT_OK;
-  prof_ticks = 0;
-  flash_ok = slots_init() == 0;
-  activate_best();
-  (void)slots_resume(target_slot()); /* a transfer cut by a reset continues where it stopped */
-}
-
-static uint32_t do_info(uint8_t *b)
-{
-  const flash_geometry *g = flash_geometry_get();
-  const slot_session *ss = slots_session();
-  const link_stats *ls = link_get_stats();
-  uint8_t codes[256], layouts[256];
-  uint8_t *p = b, s, flags = 0;
-  uint32_t n, i;
-  if (g->persistent && flash_ok) {
+  uint8_t flags = 0;
+  if (flash_geometry_get()->persistent && flash_ok) {
     flags |= INFO_FLAG_PERSISTENT;
   }
-  if (ss->open) {
+  if (slots_session()->open) {
     flags |= INFO_FLAG_SESSION;
   }
   if (model_active()) {
@@ -104,6 +88,35 @@ static uint32_t do_info(uint8_t *b)
   if (slots_journal_stride() != 0u) {
     flags |= INFO_FLAG_JOURNAL;
   }
+  return flags;
+}
+
+void agent_boot(void)
+{
+  uint8_t ready[4];
+  link_init();
+  have_last = 0;
+  prof_pst = PYRT_OK;
+  prof_ticks = 0;
+  flash_ok = slots_init() == 0;
+  activate_best();
+  (void)slots_resume(target_slot()); /* a transfer cut by a reset continues where it stopped */
+  /* tell a connected host that the device (re)started: a request it has in flight is lost */
+  ready[0] = ST_OK;
+  ready[1] = (uint8_t)PROTO_VERSION;
+  ready[2] = info_flags();
+  ready[3] = active_slot;
+  link_send_small(TYPE_READY, 0, ready, sizeof ready);
+}
+
+static uint32_t do_info(uint8_t *b)
+{
+  const flash_geometry *g = flash_geometry_get();
+  const slot_session *ss = slots_session();
+  const link_stats *ls = link_get_stats();
+  uint8_t codes[256], layouts[256];
+  uint8_t *p = b, s;
+  uint32_t n, i;
   *p++ = ST_OK;
   *p++ = (uint8_t)PROTO_VERSION;
   *p++ = PYRT_VERSION_MAJOR;
@@ -111,7 +124,7 @@ static uint32_t do_info(uint8_t *b)
   *p++ = PYRT_VERSION_PATCH;
   *p++ = PYRT_FORMAT_MAJOR;
   *p++ = PYRT_FORMAT_MINOR;
-  *p++ = flags;
+  *p++ = info_flags();
   p = wr16(p, PROTO_MAX_DATA);
   *p++ = active_slot;
   *p++ = SLOT_COUNT;

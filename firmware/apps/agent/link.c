@@ -109,13 +109,24 @@ static uint32_t finish_frame(uint8_t *buf, uint8_t type, uint16_t seq, uint32_t 
   return n;
 }
 
-/* A NAK has its own buffer: it must not replace the cached last response. */
+/* NAKs and announcements have their own buffer: they must not replace the cached last
+ * response. */
+void link_send_small(uint8_t type, uint16_t seq, const uint8_t *body, uint32_t n)
+{
+  uint8_t f[PROTO_HDR + LINK_SMALL_MAX + PROTO_CRC];
+  if (n > LINK_SMALL_MAX) {
+    n = LINK_SMALL_MAX;
+  }
+  memcpy(f + PROTO_HDR, body, n);
+  send_encoded(f, finish_frame(f, type, seq, n));
+}
+
 static void send_nak(uint16_t seq, uint8_t status)
 {
-  uint8_t nak[PROTO_HDR + 2u + PROTO_CRC];
-  nak[PROTO_HDR] = status;
-  nak[PROTO_HDR + 1u] = (uint8_t)PROTO_VERSION;
-  send_encoded(nak, finish_frame(nak, TYPE_NAK, seq, 2u));
+  uint8_t b[2];
+  b[0] = status;
+  b[1] = (uint8_t)PROTO_VERSION;
+  link_send_small(TYPE_NAK, seq, b, 2u);
 }
 
 void link_resend(void)

@@ -39,6 +39,10 @@ uint8_t *link_tx_body(void);
 void link_send(uint8_t type, uint16_t seq, uint32_t body_len);
 /* Send the last response again (a retransmitted request). */
 void link_resend(void);
+/* Send a frame of at most LINK_SMALL_MAX body bytes without touching the cached response
+ * (NAKs, the READY announcement). */
+#define LINK_SMALL_MAX 16u
+void link_send_small(uint8_t type, uint16_t seq, const uint8_t *body, uint32_t n);
 const link_stats *link_get_stats(void);
 
 #endif /* AGENT_LINK_H */

@@ -26,6 +26,7 @@
 #define CMD_PROFILE 0x09u
 #define CMD_ERASE 0x0Au
 #define RESP_FLAG 0x80u
+#define TYPE_READY 0x80u /* device -> host, unsolicited, once at boot (seq 0) */
 #define TYPE_NAK 0xFFu /* a frame arrived damaged (CRC / version / length) */
 
 /* response status (first byte of every response body) */

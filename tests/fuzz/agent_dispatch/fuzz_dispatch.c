@@ -222,10 +222,26 @@ static ref_frame resp;
 
 static int trace; /* AGENT_FUZZ_TRACE=1: one line per request and reboot on stderr */
 
+/* After agent_boot: the device announced itself, once (READY, seq 0, its state). */
+static void check_ready(void)
+{
+  static ref_frame ready;
+  size_t n;
+  const uint8_t *tx = board_host_tx(&n);
+  CHECK(ref_split(tx, n, &ready, 1) == 1 && ready.type == TYPE_READY && ready.seq == 0u &&
+            ready.body_len == 4u && ready.body[0] == ST_OK &&
+            ready.body[1] == PROTO_VERSION && ready.body[3] == agent_active_slot() &&
+            ((ready.body[2] & INFO_FLAG_SESSION) != 0) == (slots_session()->open != 0),
+        "no single READY frame describing the device after a boot");
+  board_host_tx_reset();
+}
+
 static void reboot(void)
 {
   flash_mem_disarm();
+  board_host_tx_reset();
   agent_boot();
+  check_ready();
   if (trace) {
     fprintf(stderr, "  reboot: active slot %u, session %s at %u\n", agent_active_slot(),
             slots_session()->open ? "resumed" : "none", (unsigned)slots_session()->written);
@@ -492,6 +508,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   have_req = 0;
   board_host_tx_reset();
   agent_boot();
+  check_ready();
   rebooted_since_req = 1;
   check_active();
   flash_mem_set_hook(guard);

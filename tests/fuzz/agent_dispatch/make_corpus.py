@@ -1,6 +1,7 @@
 """Write the seed corpus of agent_dispatch (the input format is fuzz_dispatch.c's step()):
 whole transfers of the two small models, a transfer cut by a power cut and resumed, a flash
-failure, requests with real bodies (INFO, INPUT + RUN, PROFILE, OUTPUT, ERASE).
+failure, requests with real bodies (INFO, INPUT + RUN, PROFILE, OUTPUT, ERASE); and the
+regression inputs (regressions/, replayed by tests/test_agent.py).
 
     .venv/bin/python tests/fuzz/agent_dispatch/make_corpus.py
 """
@@ -47,12 +48,29 @@ def seeds() -> dict[str, bytes]:
     }
 
 
+def regressions() -> dict[str, bytes]:
+    """Inputs that once failed (harness bugs found by the first runs), kept as tests."""
+    cut = bytes([CUT])
+    return {
+        # page 256: the cut strikes the progress record (4th operation of the WRITE) after its last
+        # non-0xFF byte, so the record is whole: the reboot resumes at 512 while the WRITE
+        # got no answer (the host's bookkeeping must count the cut request as sent)
+        "cut_in_complete_record": bytes([2]) + bytes([BEGIN, MODEL_A, 0]) + cut
+        + bytes([3]) + struct.pack("<H", 5) + b"\0" + write(MODEL_A, 0, 512),
+        # BEGIN cut in its erase, then retransmitted after the reboot: a new session the
+        # host's bookkeeping must see (retransmissions go through it too)
+        "begin_again_after_cut": bytes([0]) + cut + bytes([0]) + struct.pack("<H", 0) + b"\0"
+        + bytes([BEGIN, MODEL_A, 0, REPEAT, REBOOT]),
+    }
+
+
 def main() -> None:
-    out = HERE / "corpus"
-    out.mkdir(exist_ok=True)
-    for name, data in seeds().items():
-        (out / f"{name}.bin").write_bytes(data)
-    print(f"{len(list(out.iterdir()))} files in {out}")
+    for folder, inputs in (("corpus", seeds()), ("regressions", regressions())):
+        out = HERE / folder
+        out.mkdir(exist_ok=True)
+        for name, data in inputs.items():
+            (out / f"{name}.bin").write_bytes(data)
+        print(f"{len(list(out.iterdir()))} files in {out}")
 
 
 if __name__ == "__main__":
