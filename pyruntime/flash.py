@@ -105,9 +105,10 @@ def _begin_body(total: int, crc: int, fresh: bool) -> bytes:
 def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk: int = 4096,
                force: bool = False, fresh: bool = False, max_restarts: int = 3) -> FlashResult:
     """Write, verify and commit `blob`; continue where the device stands after a dropped
-    connection or a reset (its flash journal keeps the progress), start over (at most
-    `max_restarts` times) when the device lost the transfer or it failed its CRC. `fresh`
-    discards what the device kept of an earlier transfer of the same blob."""
+    connection or a reset (its flash journal keeps the progress); BEGIN again (at most
+    `max_restarts` times) when the device lost the transfer or the blob failed its CRC
+    (then with FRESH: from 0). `fresh` discards what the device kept of an earlier
+    transfer of the same blob. FlashResult.restarts counts the starts over from 0."""
     info = client.info()
     check_fits(blob, info)
     total, crc = len(blob), zlib.crc32(blob)
@@ -118,7 +119,7 @@ def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk
         return FlashResult(total, info.active_slot or 0, act.seq, 0.0, 0, 0, 0, total, True)
     if fresh and not info.journal:
         fresh = False  # an agent without the journal keeps nothing across a reset anyway
-    restarts, resumed_from, sent = 0, -1, 0
+    restarts, rounds, resumed_from, sent = 0, 0, -1, 0
     bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress,
                desc=f"flash {info.board}", leave=progress)
 
@@ -133,6 +134,8 @@ def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk
             written = _u32(body, 2)  # body[1]: the slot being written
             if resumed_from < 0:
                 resumed_from = written
+            elif written == 0:
+                restarts += 1  # the transfer starts over (not resumed by the device)
             bar.n = written
             bar.refresh()
             lost = False
@@ -155,7 +158,8 @@ def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk
             if not lost:
                 body = client.request(P.VERIFY, struct.pack("<II", 0, total), check=False,
                                       extra_s=5.0)
-                lost = body[0] == P.E_STATE
+                # E_STATE: session lost; E_RANGE: the device reset and resumed below the end
+                lost = body[0] in (P.E_STATE, P.E_RANGE)
                 if body[0] == P.OK and _u32(body, 1) != crc:
                     if not info.journal:
                         raise AgentError(f"VERIFY: the device computed CRC {_u32(body, 1):08x} "
@@ -183,10 +187,10 @@ def flash_blob(client: AgentClient, blob: bytes, *, progress: bool = True, chunk
                     if now.active is not None and now.active.crc == crc and \
                             now.active.length == total:
                         return result(now.active_slot or 0, now.active.seq)
-            restarts += 1
-            if restarts > max_restarts:
-                raise AgentError(f"{why}; {restarts} restarts, giving up (the previous model "
+            rounds += 1
+            if rounds > max_restarts:
+                raise AgentError(f"{why}; gave up after {rounds} attempts (the previous model "
                                  "stays active)")
-            bar.write(f"{why}: starting over ({restarts}/{max_restarts})")
+            bar.write(f"{why}: BEGIN again ({rounds}/{max_restarts})")
     finally:
         bar.close()
