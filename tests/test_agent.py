@@ -129,6 +129,103 @@ def test_info_parses_layout_table_and_refuses_garbage() -> None:
             P.parse_info(bad)
 
 
+class FakeAgent:
+    """Enough of the agent's transfer commands for flash_blob, in Python: a journal that
+    keeps `written` rounded down to PAGE across reset(), and a hook called before each
+    request (to reset the device at chosen points)."""
+
+    def __init__(self, info: P.DeviceInfo, before: Callable[[FakeAgent, int], None]) -> None:
+        from pyruntime.serial.client import WireStats
+        self._info, self.before, self.stats = info, before, WireStats()
+        self.data = bytearray()
+        self.session: tuple[int, int] | None = None
+        self.written = self.requests = 0
+        self.log: list[tuple[str, int]] = []
+
+    def info(self) -> P.DeviceInfo:
+        return self._info
+
+    def reset(self) -> None:
+        self.written -= self.written % PAGE  # the journal's last progress point
+
+    def request(self, ftype: int, body: bytes = b"", *, extra_s: float = 0.0,
+                check: bool = True) -> bytes:
+        self.requests += 1
+        self.before(self, ftype)
+        ok = bytes([P.OK])
+        if ftype == P.BEGIN:
+            total, crc = struct.unpack_from("<II", body)
+            fresh = len(body) == 9 and body[8] & P.BEGIN_FRESH
+            if self.session != (total, crc) or fresh:
+                self.session, self.written, self.data = (total, crc), 0, bytearray(total)
+            self.log.append(("BEGIN", self.written))
+            return ok + struct.pack("<BII", 1, self.written, 1 << 20)
+        if ftype == P.WRITE:
+            (off,) = struct.unpack_from("<I", body)
+            if off > self.written:
+                return bytes([P.E_OFFSET]) + struct.pack("<I", self.written)
+            self.data[off:off + len(body) - 4] = body[4:]
+            self.written = max(self.written, off + len(body) - 4)
+            self.log.append(("WRITE", off))
+            return ok + struct.pack("<I", self.written)
+        if ftype == P.VERIFY:
+            assert self.session is not None
+            if self.written != self.session[0]:
+                return bytes([P.E_RANGE]) + bytes(8)
+            return ok + struct.pack("<II", zlib.crc32(self.data), self.written)
+        assert ftype == P.COMMIT and self.session is not None
+        if self.written != self.session[0]:
+            return bytes([P.E_STATE])
+        if zlib.crc32(self.data) != self.session[1]:
+            self.session = None
+            return bytes([P.E_CRC])
+        return ok + struct.pack("<BIBi", 1, 7, 0, -1)
+
+
+def _fake_flash(blob: bytes, before: Callable[[FakeAgent, int], None], **kw: object) -> tuple:
+    flash = require_module("pyruntime.flash")
+    codes = sorted({op.code for op in flash.read_blob(blob).ops})
+    info = _info(slot_capacity=1 << 20, arena_bytes=1 << 20, op_codes=codes, flags=P.FLAG_JOURNAL,
+                 op_layouts={c: 1 for c in codes})
+    dev = FakeAgent(info, before)
+    return flash.flash_blob(dev, blob, progress=False, **kw), dev
+
+
+def test_flash_logic_resumes_and_starts_over(converted_blob: Callable[[str], bytes]) -> None:
+    """flash_blob against a fake device: a reset mid-WRITE resumes at the journal's point
+    through E_OFFSET; a reset before the last record resumes through VERIFY E_RANGE; rotted
+    data makes VERIFY fail and the transfer starts over with FRESH."""
+    blob = converted_blob("kws_ds_cnn")  # 29,248 B: 7 pages and 576 B
+    done: set[str] = set()
+
+    def cut(dev: FakeAgent, ftype: int) -> None:
+        if ftype == P.WRITE and dev.written == 3 * PAGE and "write" not in done:
+            done.add("write")  # reset losing a page and a bit: the journal says 1 page
+            dev.written -= PAGE + 1000
+            dev.reset()
+        if ftype == P.VERIFY and "verify" not in done:
+            done.add("verify")  # reset that lost the record of the blob's end
+            dev.written = 7 * PAGE
+
+    r, dev = _fake_flash(blob, cut)
+    # sent again: the refused WRITE at 3 pages, pages 1-2, and the tail after the 2nd reset
+    assert (r.restarts, r.resumed_from) == (0, 0)
+    assert r.resent_bytes == 3 * PAGE + len(blob) - 7 * PAGE
+    assert [e for e in dev.log if e[0] == "BEGIN"] == [("BEGIN", 0), ("BEGIN", 7 * PAGE)]
+    assert bytes(dev.data) == blob
+    rot = {"done": False}
+
+    def rotten(dev: FakeAgent, ftype: int) -> None:
+        if ftype == P.VERIFY and not rot["done"]:
+            rot["done"] = True
+            dev.data[100] ^= 1
+
+    r, dev = _fake_flash(blob, rotten)
+    assert r.restarts == 1 and r.sent_bytes == 2 * len(blob) and bytes(dev.data) == blob
+    r, dev = _fake_flash(blob, lambda d, t: None, fresh=True)
+    assert r.restarts == 0 and r.sent_bytes == len(blob)
+
+
 # ---- the emulated board ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fw() -> object:
