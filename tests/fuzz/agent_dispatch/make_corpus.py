@@ -45,6 +45,12 @@ def seeds() -> dict[str, bytes]:
         + transfer(MUTABLE, 512) + bytes([REPEAT]),
         "no_journal_fail": bytes([5]) + bytes([FAIL, 2]) + transfer(MODEL_B, 64)
         + transfer(MODEL_B, 64) + bytes([ERASE, 1]),
+        # the largest WRITE body (4,096 data bytes) and one byte more (E_LENGTH); also lifts
+        # libFuzzer's default input size limit (4,096) above a full request
+        "big_bodies": bytes([0]) + raw(P.BEGIN, struct.pack("<II", 8192, 0))
+        + raw(P.WRITE, struct.pack("<I", 0) + bytes(range(256)) * 16)
+        + raw(P.WRITE, struct.pack("<I", 4096) + bytes(range(256)) * 16)
+        + raw(P.INPUT, struct.pack("<I", 0) + b"\x01" * 4097),
     }
 
 

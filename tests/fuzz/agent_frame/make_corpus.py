@@ -44,6 +44,9 @@ def main() -> None:
     (out / "mixed.bin").write_bytes(b"\x13\x37noise" + bytes(damaged) + frames[0][1] + b"\0\0"
                                     + frames[6][1])
     (out / "short.bin").write_bytes(b"\0\x05\x01\x01\x34\x12\0\0\x02\x01\0")
+    # longer than the device's frame buffer (4,138 encoded bytes), then a good frame; also
+    # lifts libFuzzer's default input size limit (4,096) above the buffer size
+    (out / "overflow.bin").write_bytes(b"\x01" * 4200 + frames[0][1])
     print(f"{len(list(out.iterdir()))} files in {out}")
 
 
