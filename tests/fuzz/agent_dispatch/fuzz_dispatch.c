@@ -305,6 +305,32 @@ static uint32_t req_len;
 
 /* Send a new request (repeat = 0) or the previous one again, same seq (repeat = 1), with the
  * host's bookkeeping of BEGIN and WRITE. 1: answered, 0: cut by a power loss. */
+/* An INFO response is laid out as docs/serial_protocol.md says, to its last byte, and
+ * agrees with the agent's state. */
+static void check_info(const ref_frame *r)
+{
+  const uint8_t *b = r->body;
+  uint32_t pos = 24u + 2u * 16u + 24u, i, n;
+  const slot_session *ss = slots_session();
+  CHECK(r->body_len > pos && b[10] == agent_active_slot() && b[11] == 2u &&
+            b[pos - 24] == ss->open && rd32(b + pos - 12) == ss->written,
+        "INFO header or session fields wrong");
+  for (i = 0; i < 4u; i++) { /* board, cpu, counter, flash names */
+    CHECK(pos < r->body_len && b[pos] <= 63u, "INFO string %u", (unsigned)i);
+    pos += 1u + b[pos];
+  }
+  CHECK(pos < r->body_len, "INFO ends before its operator list");
+  n = b[pos];
+  CHECK(pos + 1u + n < r->body_len && b[pos + 1u + n] == n &&
+            pos + 2u + 3u * n == r->body_len,
+        "INFO operator tables: %u codes, body %u B", (unsigned)n, (unsigned)r->body_len);
+  for (i = 0; i < n; i++) {
+    CHECK(b[pos + 2u + n + 2u * i] == b[pos + 1u + i] && b[pos + 3u + n + 2u * i] != 0u &&
+              (i == 0u || b[pos + 1u + i] > b[pos + i]),
+          "INFO layout table entry %u", (unsigned)i);
+  }
+}
+
 static int host_send(uint8_t type, const uint8_t *b, uint32_t len, int repeat)
 {
   static uint8_t old_data[FLASH_MEM_MAX / 2], old_known[FLASH_MEM_MAX / 2];
@@ -337,6 +363,9 @@ static int host_send(uint8_t type, const uint8_t *b, uint32_t len, int repeat)
     memset(shadow[k].known + offset, 1, n);
   }
   answered = exchange(repeat);
+  if (answered && req_type == CMD_INFO && resp.body[0] == ST_OK) {
+    check_info(&resp);
+  }
   if (k >= 0 && answered && resp.body[0] != ST_OK) { /* refused: nothing of it was kept */
     memcpy(shadow[k].data + offset, old_data, n);
     memcpy(shadow[k].known + offset, old_known, n);
