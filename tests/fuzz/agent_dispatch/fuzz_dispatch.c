@@ -125,6 +125,24 @@ static int shadow_find(uint32_t total, uint32_t crc, uint8_t slot)
   return -1;
 }
 
+/* (total, crc) of every BEGIN sent, answered or not: a BEGIN cut by a power loss after its
+ * session record was complete is resumed at 0 after the reboot */
+static struct {
+  uint32_t total, crc;
+} begun[N_SHADOW];
+static int begun_n;
+
+static int was_begun(uint32_t total, uint32_t crc)
+{
+  int i;
+  for (i = 0; i < begun_n && i < N_SHADOW; i++) {
+    if (begun[i].total == total && begun[i].crc == crc) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* A fresh session for this key: nothing of it is written yet. */
 static void shadow_reset(uint32_t total, uint32_t crc, uint8_t slot)
 {
@@ -195,6 +213,10 @@ static void check_resumed(void)
         (unsigned)ss->total);
   data = flash + slot_base(ss->slot) + page;
   k = shadow_find(ss->total, ss->crc, ss->slot);
+  if (k < 0 && ss->written == 0u && was_begun(ss->total, ss->crc)) {
+    shadow_reset(ss->total, ss->crc, ss->slot); /* a BEGIN whose answer the cut took */
+    return;
+  }
   if (k < 0) { /* only the journal of a committed transfer may outlive its history */
     CHECK(ss->written == ss->total && ref_crc32(data, ss->total) == ss->crc,
           "resumed an unknown session (total %u crc %08x slot %u) at %u", (unsigned)ss->total,
@@ -344,6 +366,11 @@ static int host_send(uint8_t type, const uint8_t *b, uint32_t len, int repeat)
     req_len = len;
     req_n = ref_encode(PROTO_VERSION, type, req_seq, req_body, len, req_wire);
     have_req = 1;
+  }
+  if (!repeat && type == CMD_BEGIN && len >= 8u && !was_begun(rd32(b), rd32(b + 4))) {
+    begun[begun_n % N_SHADOW].total = rd32(b);
+    begun[begun_n % N_SHADOW].crc = rd32(b + 4);
+    begun_n++;
   }
   if (req_type == CMD_WRITE && req_len >= 4u && ss->open) {
     offset = rd32(req_body);
@@ -531,6 +558,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   slot_size = (geometries[g].size / 2u) & ~(page - 1u);
   memset(shadow, 0, sizeof shadow);
   shadow_next = 0;
+  begun_n = 0;
   memcpy(mut, model_a, model_a_len);
   mut_len = model_a_len;
   seq = 0;

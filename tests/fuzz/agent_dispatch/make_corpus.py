@@ -55,7 +55,8 @@ def seeds() -> dict[str, bytes]:
 
 
 def regressions() -> dict[str, bytes]:
-    """Inputs that once failed (harness bugs found by the first runs), kept as tests."""
+    """Inputs that once failed (harness bugs found by the first runs), kept as tests. The
+    other files in regressions/ are inputs the fuzzer found, kept as it wrote them."""
     cut = bytes([CUT])
     return {
         # page 256: the cut strikes the progress record (4th operation of the WRITE) after its last
