@@ -66,18 +66,15 @@ def _info(**kw: object) -> P.DeviceInfo:
 
 
 def _with_layout(blob: bytes, code: int, layout: int) -> bytes:
-    """`blob` with every operator `code` set to parameter layout `layout` (blob CRC fixed)."""
-    from pyruntime.blob import OP_HEAD, SEC_OPS, read_blob
+    """`blob` with every operator `code` set to parameter layout `layout` (written again by
+    the project's own blob writer, which round-trips a converted blob byte for byte)."""
+    from pyruntime.blob import read_blob, write_blob
     parsed = read_blob(blob)
-    out = bytearray(blob)
-    pos = parsed.sections[SEC_OPS][0]
+    assert write_blob(parsed) == blob
     for op in parsed.ops:
         if op.code == code:
-            out[pos + 2] = layout
-        idx_len = (2 * (len(op.inputs) + len(op.outputs)) + 3) // 4 * 4
-        pos += OP_HEAD.size + idx_len + 4 * len(op.params)
-    struct.pack_into("<I", out, 12, zlib.crc32(out[16:parsed.total_bytes]))
-    return bytes(out)
+            op.version = layout
+    return write_blob(parsed)
 
 
 def test_fit_check_names_what_is_missing(converted_blob: Callable[[str], bytes]) -> None:

@@ -15,11 +15,21 @@ blob_c() { # C array NAME from FILE
   echo "};"
   echo "const unsigned int $1_len = $(wc -c <"$2");"
 }
-{ blob_c model_a "$HOST_DIR/model_a.blob"; blob_c model_b "$HOST_DIR/model_b.blob"; } >"$out/obj/models.c"
+# The two small models: made fresh by the project's converter when its venv exists (the blob
+# format follows the engine), else the checked-in ones.
+models=$HOST_DIR
+py=${PYRT_VENV:-$REPO/.venv}/bin/python
+if [ -x "$py" ] && "$py" "$HOST_DIR/make_models.py" --out "$out/obj" >"$out/obj/models.log" 2>&1; then
+  models=$out/obj
+fi
+echo "models from $models"
+{ blob_c model_a "$models/model_a.blob"; blob_c model_b "$models/model_b.blob"; } >"$out/obj/models.c"
 # The engine as the firmware links it (every operator); objects first, one compile each.
 objs=()
 for src in $(engine_sources); do
-  obj="$out/obj/engine_$(basename "${src%.c}").o"
+  rel=${src#"$ENGINE_DIR"/}
+  obj="$out/obj/engine_${rel//\//_}"  # the path names it: kernels/x.c and kernels/arm_dsp/x.c
+  obj="${obj%.c}.o"
   # shellcheck disable=SC2086
   "$CC" $FUZZ_CFLAGS -std=c99 -Wall -Wextra -Werror -I"$ENGINE_DIR/include" -I"$ENGINE_DIR/src" \
     -c "$src" -o "$obj"

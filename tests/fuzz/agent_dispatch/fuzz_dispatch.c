@@ -544,6 +544,28 @@ static void step(void)
   }
 }
 
+/* The two models must be blobs this engine runs, or most of the target is out of reach. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  static uint8_t copy[1024] __attribute__((aligned(16)));
+  pyrt_status pst;
+  int32_t idx;
+  int i;
+  (void)argc;
+  (void)argv;
+  for (i = 0; i < 2; i++) {
+    uint32_t len = i == 0 ? model_a_len : model_b_len;
+    CHECK(len <= sizeof copy, "model %c is %u B", 'a' + i, (unsigned)len);
+    memcpy(copy, i == 0 ? model_a : model_b, len);
+    CHECK(model_activate(copy, len, &pst, &idx) == ST_OK,
+          "the engine refuses model_%c.blob (engine status %d): remake the blobs with "
+          "tests/fuzz/agent_host/make_models.py (build.sh does when .venv exists)",
+          'a' + i, (int)pst);
+    model_deactivate();
+  }
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   uint32_t g, steps = 0;

@@ -16,15 +16,16 @@ agent_cc() {
     -I"$HOST_DIR" -I"$AGENT_DIR" -I"$REPO/firmware/common" -I"$ENGINE_DIR/include" "$@"
 }
 
-# The engine sources of the reference kernel set: the src/*.c and src/kernels/*.c files named
-# in runtime_c/CMakeLists.txt (read at build time: the list changes), else every such file.
+# The engine's C files as runtime_c/CMakeLists.txt names them, read at build time because
+# the list changes: explicit src/... paths and file(GLOB) patterns such as src/ops/*.c,
+# expanded here; a CMakeLists naming none falls back to every .c file under src/.
 engine_sources() {
-  local listed f
-  listed=$(grep -oE 'src/(kernels/)?[A-Za-z0-9_]+\.c' "$ENGINE_DIR/CMakeLists.txt" | sort -u || true)
-  if [ -z "$listed" ]; then
-    listed=$(cd "$ENGINE_DIR" && ls src/*.c src/kernels/*.c)
-  fi
-  for f in $listed; do
-    [ -f "$ENGINE_DIR/$f" ] && echo "$ENGINE_DIR/$f"
-  done
+  local patterns p f
+  patterns=$(grep -oE 'src/[A-Za-z0-9_/*.-]*\.c' "$ENGINE_DIR/CMakeLists.txt" | sort -u || true)
+  [ -n "$patterns" ] || patterns=$(cd "$ENGINE_DIR" && find src -name '*.c' | sort)
+  while read -r p; do
+    for f in "$ENGINE_DIR"/$p; do # the pattern part unquoted: expanded as a glob
+      if [ -f "$f" ]; then echo "$f"; fi
+    done
+  done <<<"$patterns" | sort -u
 }

@@ -1,12 +1,17 @@
 """Write the two tiny blobs the agent fuzz targets flash (model_a.blob, model_b.blob).
 
-    .venv/bin/python tests/fuzz/agent_host/make_models.py
+    .venv/bin/python tests/fuzz/agent_host/make_models.py [--out DIR]
+
+The checked-in blobs are made by the converter of their commit; agent_dispatch/build.sh
+makes fresh ones with the project's converter when the venv exists (the blob format moves
+with the engine), and the harness refuses to start when the engine rejects them.
 
 A: int8 [1,16] -> FULLY_CONNECTED (8 units, RELU) -> SOFTMAX; B: int8 [1,8] -> SOFTMAX.
 Small on purpose (a few hundred bytes) so a fuzz input can carry a whole transfer.
 """
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +50,13 @@ def model_b() -> bytes:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=HERE, help="folder for the blobs (default: here)")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     for name, tfl in (("model_a", model_a()), ("model_b", model_b())):
         blob = convert(tfl).blob
-        (HERE / f"{name}.blob").write_bytes(blob)
+        (args.out / f"{name}.blob").write_bytes(blob)
         print(f"{name}.blob: {len(blob)} B")
 
 
