@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 # step codes (op % 12 in fuzz_dispatch.c)
 RAW, REPEAT, CUT, REBOOT, BEGIN, WRITE, COMMIT, FAIL, PATCH, RUN, TRANSFER, ERASE = range(12)
 MODEL_A, MODEL_B, MUTABLE = 0, 1, 2
+A_PLUS_5 = 4 + 5 * 5  # model a and 5 more bytes: the last program is padded
 
 
 def raw(ftype: int, body: bytes = b"") -> bytes:
@@ -45,6 +46,14 @@ def seeds() -> dict[str, bytes]:
         + transfer(MUTABLE, 512) + bytes([REPEAT]),
         "no_journal_fail": bytes([5]) + bytes([FAIL, 2]) + transfer(MODEL_B, 64)
         + transfer(MODEL_B, 64) + bytes([ERASE, 1]),
+        "odd_length": bytes([3]) + transfer(A_PLUS_5, 128) + run16,
+        # power cut while COMMIT programs the slot header (geometry 2: page 256, every
+        # operation after BEGIN: erase, erase, program, record; then the header)
+        "cut_in_commit": bytes([2]) + bytes([BEGIN, MODEL_A, 0]) + write(MODEL_A, 0, 512)
+        + bytes([CUT, 0]) + struct.pack("<H", 9) + b"\0" + bytes([COMMIT, MODEL_A])
+        + raw(P.INFO) + transfer(MODEL_A, 512),
+        "fail_in_begin": bytes([1]) + bytes([FAIL, 1, BEGIN, MODEL_B, 0]) + transfer(MODEL_B, 64)
+        + transfer(MODEL_A, 64) + bytes([FAIL, 0, ERASE, 1]),
         # the largest WRITE body (4,096 data bytes) and one byte more (E_LENGTH); also lifts
         # libFuzzer's default input size limit (4,096) above a full request
         "big_bodies": bytes([0]) + raw(P.BEGIN, struct.pack("<II", 8192, 0))
