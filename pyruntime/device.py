@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +33,24 @@ def input_bytes(client: AgentClient) -> int:
     return int(struct.unpack_from("<I", body, 1)[0])
 
 
-def run(client: AgentClient, arrays: list[np.ndarray]) -> DeviceRun:
+def check_active_blob(client: AgentClient, blob: bytes) -> None:
+    """Before invoking: the device runs `blob` (its operators and their parameter layout
+    versions, arena, format) and `blob` is its active model; else one FitError naming why."""
+    from .flash import FitError, check_fits
+    info = client.info()
+    check_fits(blob, info, action="invoke")
+    act = info.active
+    if act is None or act.crc != zlib.crc32(blob) or act.length != len(blob):
+        now = "no active model" if act is None else \
+            f"the active model is another blob ({act.length:,} B, crc {act.crc:08x})"
+        raise FitError(f"refusing to invoke ({info.board}): {now}; flash the blob first")
+
+
+def run(client: AgentClient, arrays: list[np.ndarray], blob: bytes | None = None) -> DeviceRun:
+    """Send the inputs, invoke the active model, fetch the outputs. With `blob`, first check
+    that the device runs it and that it is the active model (check_active_blob)."""
+    if blob is not None:
+        check_active_blob(client, blob)
     send_inputs(client, arrays)
     body = client.request(P.RUN, extra_s=60.0, check=False)
     if body[0] != P.OK:

@@ -57,7 +57,15 @@ def cmd_info(args: argparse.Namespace) -> int:
         if info.session_open:
             print(f"  session     slot {'AB'[info.session_slot]}: {info.session_written:,} of "
                   f"{info.session_total:,} B written")
-        print(f"  operators   {', '.join(op_name(c) for c in info.op_codes)}")
+        print("  transfers   "
+              + ("resume after a reset (flash journal)" if info.journal else
+                 "restart after a reset (no flash journal)"))
+        if info.op_layouts is None:
+            print(f"  operators   {', '.join(op_name(c) for c in info.op_codes)} "
+                  "(layout versions not reported by this agent)")
+        else:
+            print("  operators   " + ", ".join(
+                f"{op_name(c)} v{','.join(map(str, info.layouts(c)))}" for c in info.op_codes))
         return 0
     return _with_device(args, body)
 
@@ -68,7 +76,8 @@ def cmd_flash(args: argparse.Namespace) -> int:
 
     def body(client: Any) -> int:
         from .flash import flash_blob
-        r = flash_blob(client, blob, progress=not args.quiet, chunk=args.chunk, force=args.force)
+        r = flash_blob(client, blob, progress=not args.quiet, chunk=args.chunk, force=args.force,
+                       fresh=args.fresh)
         if r.already_active:
             print(f"{args.blob}: already the active model (slot {'AB'[r.slot]}, seq {r.seq}); "
                   "use --force to write it again")
@@ -76,17 +85,23 @@ def cmd_flash(args: argparse.Namespace) -> int:
         print(f"{args.blob}: {r.blob_bytes:,} B in slot {'AB'[r.slot]} (seq {r.seq}), active; "
               f"{r.seconds:.1f} s, {r.rate / 1024:.1f} KiB/s, wire efficiency {r.efficiency:.3f}"
               + (f", resumed at {r.resumed_from:,} B" if r.resumed_from else "")
+              + (f", {r.resent_bytes:,} B sent again" if r.resent_bytes else "")
               + (f", restarted {r.restarts}x" if r.restarts else ""))
         return 0
     return _with_device(args, body)
 
 
+def _expected_blob(args: argparse.Namespace) -> bytes | None:
+    return Path(args.blob).read_bytes() if args.blob else None
+
+
 def cmd_invoke(args: argparse.Namespace) -> int:
     arrays = [load_npy(p) for p in args.input]
+    blob = _expected_blob(args)
 
     def body(client: Any) -> int:
         from .device import run
-        res = run(client, arrays)
+        res = run(client, arrays, blob)
         if args.output:
             if len(res.outputs) == 1:
                 np.save(args.output, res.outputs[0])
@@ -102,10 +117,13 @@ def cmd_invoke(args: argparse.Namespace) -> int:
 
 def cmd_profile(args: argparse.Namespace) -> int:
     arrays = [load_npy(p) for p in args.input or []]
+    blob = _expected_blob(args)
 
     def body(client: Any) -> int:
-        from .device import input_bytes, profile, send_inputs
+        from .device import check_active_blob, input_bytes, profile, send_inputs
         from .flash import op_name
+        if blob is not None:
+            check_active_blob(client, blob)
         if arrays:
             send_inputs(client, arrays)
         else:
@@ -146,6 +164,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("blob")
     p.add_argument("--chunk", type=int, default=4096, help="bytes per WRITE (default 4096)")
     p.add_argument("--force", action="store_true", help="write even if already active")
+    p.add_argument("--fresh", action="store_true",
+                   help="start the transfer at 0 even if the device kept part of this blob")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_flash)
 
@@ -153,6 +173,9 @@ def add_parsers(sub: Any) -> None:
     common(p)
     p.add_argument("--input", "-i", action="append", required=True, metavar="X.npy")
     p.add_argument("--output", "-o", metavar="Y.npy")
+    p.add_argument("--blob", metavar="BLOB",
+                   help="refuse unless the device runs BLOB (operators, layout versions, arena) "
+                        "and it is the active model")
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_invoke)
 
@@ -161,4 +184,6 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--input", "-i", action="append", metavar="X.npy",
                    help="input(s) (default: zeros)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--blob", metavar="BLOB",
+                   help="refuse unless the device runs BLOB and it is the active model")
     p.set_defaults(func=cmd_profile)

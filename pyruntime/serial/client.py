@@ -36,6 +36,7 @@ class WireStats:
     retransmits: int = 0
     reconnects: int = 0
     naks: int = 0
+    device_starts: int = 0  # READY frames: the device booted while connected
 
 
 def open_port(url: str, baudrate: int = 115200) -> Any:
@@ -58,9 +59,6 @@ class AgentClient:
         self._decoder = FrameDecoder()
         self._seq = random.randrange(0x10000)
         self._port: Any = open_port(url, baudrate)
-        # bytes sent at the very moment a connection opens can be lost (an emulated board
-        # still starting): until the first response on a connection, attempts wait briefly
-        self._fresh = True
 
     # ---- connection ------------------------------------------------------------------
     def close(self) -> None:
@@ -86,7 +84,6 @@ class AgentClient:
                 self._port = serial.serial_for_url(self.url, baudrate=self.baudrate,
                                                    timeout=0.02, write_timeout=5.0)
                 self._decoder.reset()
-                self._fresh = True
                 self.stats.reconnects += 1
                 return
             except (serial.SerialException, OSError) as exc:
@@ -110,6 +107,9 @@ class AgentClient:
                 continue
             self.stats.rx_bytes += len(data)
             for frame in self._decoder.feed(data):
+                if frame.type == P.READY and frame.seq == 0:
+                    self.stats.device_starts += 1  # a request in flight may be lost: the
+                    continue  # timeout and retransmission below take care of it
                 if frame.type == P.NAK:
                     self.stats.naks += 1
                     if frame.body[:1] == bytes([P.E_VERSION]) and frame.seq == seq:
@@ -146,16 +146,14 @@ class AgentClient:
                 if self._port is None:
                     self._reconnect(last)
                 self._send(frame)
-                wait = min(budget, 0.3) if self._fresh else budget
-                resp = self._await(ftype, seq, time.monotonic() + wait)
+                resp = self._await(ftype, seq, time.monotonic() + budget)
             except (serial.SerialException, OSError) as exc:
                 last = f"connection error: {exc}"
                 self._reconnect(last)
                 continue
             if resp is None:
-                last = f"no valid response within {wait:.1f} s"
+                last = f"no valid response within {budget:.1f} s"
                 continue
-            self._fresh = False
             if check and resp[0] != P.OK:
                 raise AgentError(f"{name} failed on the device: {P.status_text(resp[0])}",
                                  resp[0], resp)

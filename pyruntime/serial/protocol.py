@@ -3,13 +3,20 @@ side is firmware/apps/agent/proto.h)."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..errors import PyruntimeError
+
+T = TypeVar("T")
 
 PROTO_VERSION = 1
 MAX_DATA = 4096
 
 INFO, BEGIN, WRITE, VERIFY, COMMIT, INPUT, RUN, OUTPUT, PROFILE, ERASE = range(1, 11)
 RESP_FLAG = 0x80
+READY = 0x80  # device -> host, unsolicited, seq 0, once at every boot
 NAK = 0xFF
 COMMAND_NAMES = {INFO: "INFO", BEGIN: "BEGIN", WRITE: "WRITE", VERIFY: "VERIFY",
                  COMMIT: "COMMIT", INPUT: "INPUT", RUN: "RUN", OUTPUT: "OUTPUT",
@@ -37,9 +44,22 @@ E_VERSION, E_STATE, E_RANGE, E_OFFSET, E_MISMATCH = 2, 5, 6, 7, 8
 E_CRC, E_ENGINE, E_TOO_BIG, E_CAPACITY = 10, 11, 12, 13
 ERASE_MAGIC = 0x53415245
 ERASE_INACTIVE, ERASE_ALL = 0, 1
-FLAG_PERSISTENT, FLAG_SESSION, FLAG_MODEL = 1, 2, 4
+FLAG_PERSISTENT, FLAG_SESSION, FLAG_MODEL, FLAG_JOURNAL = 1, 2, 4, 8
+BEGIN_FRESH = 1  # BEGIN flag: discard a kept or journaled session, start at 0
 SLOT_NONE = 0xFF
 DTYPES = {1: "int8", 2: "uint8", 3: "int16", 4: "int32", 5: "float32", 6: "int64", 7: "bool"}
+
+
+class ResponseError(PyruntimeError):
+    """A response from the device is too short or inconsistent for its command."""
+
+
+def _parsed(what: str, parse: Callable[[bytes], T], body: bytes) -> T:
+    try:
+        return parse(body)
+    except (struct.error, IndexError, ValueError) as exc:
+        raise ResponseError(f"malformed {what} response from the device ({len(body)} B): "
+                            f"{exc}") from exc
 
 
 def status_text(code: int) -> str:
@@ -81,10 +101,30 @@ class DeviceInfo:
     counter: str
     flash: str
     op_codes: list[int] = field(default_factory=list)
+    # operator code -> mask of parameter layout versions it runs (bit v-1 = version v);
+    # None when the agent predates this table (INFO then lists codes only)
+    op_layouts: dict[int, int] | None = None
 
     @property
     def persistent(self) -> bool:
         return bool(self.flags & FLAG_PERSISTENT)
+
+    @property
+    def journal(self) -> bool:
+        """Transfer progress survives a reset of the device (the flash journal)."""
+        return bool(self.flags & FLAG_JOURNAL)
+
+    def runs(self, code: int, layout: int) -> bool | None:
+        """Does the device engine run operator `code` with parameter layout `layout`?
+        None when the device does not say (an agent older than layout versions in INFO)."""
+        if self.op_layouts is None:
+            return None
+        return 1 <= layout <= 8 and bool(self.op_layouts.get(code, 0) >> (layout - 1) & 1)
+
+    def layouts(self, code: int) -> list[int]:
+        """The layout versions the device runs for operator `code` (empty if unknown)."""
+        mask = (self.op_layouts or {}).get(code, 0)
+        return [v for v in range(1, 9) if mask >> (v - 1) & 1]
 
     @property
     def active(self) -> SlotInfo | None:
@@ -97,6 +137,10 @@ def _string(body: bytes, pos: int) -> tuple[str, int]:
 
 
 def parse_info(body: bytes) -> DeviceInfo:
+    return _parsed("INFO", _parse_info, body)
+
+
+def _parse_info(body: bytes) -> DeviceInfo:
     (_st, proto, e_maj, e_min, e_pat, f_maj, f_min, flags, max_data, active, nslots, cap, arena,
      state) = struct.unpack_from("<BBBBBBBBHBBIII", body, 0)
     pos = 24
@@ -114,10 +158,19 @@ def parse_info(body: bytes) -> DeviceInfo:
     flash, pos = _string(body, pos)
     nops = body[pos]
     ops = list(body[pos + 1:pos + 1 + nops])
+    pos += 1 + nops
+    layouts: dict[int, int] | None = None
+    if pos < len(body):  # (code, layout mask) pairs, agents since the transfer journal
+        npairs = body[pos]
+        pairs = body[pos + 1:pos + 1 + 2 * npairs]
+        if len(pairs) != 2 * npairs:
+            raise ValueError(f"operator layout table cut short ({len(pairs) // 2} of "
+                             f"{npairs} entries)")
+        layouts = {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
     return DeviceInfo(proto, (e_maj, e_min, e_pat), (f_maj, f_min), flags, max_data,
                       None if active == SLOT_NONE else active, cap, arena, state, slots,
                       bool(s_open), s_slot, s_total, s_crc, s_written, f_ok, f_bad, board, cpu,
-                      counter, flash, ops)
+                      counter, flash, ops, layouts)
 
 
 @dataclass
@@ -136,6 +189,10 @@ class RunResult:
 
 
 def parse_run(body: bytes) -> RunResult:
+    return _parsed("RUN", _parse_run, body)
+
+
+def _parse_run(body: bytes) -> RunResult:
     pst, ticks, n = struct.unpack_from("<BIB", body, 1)
     pos = 7
     outs = []

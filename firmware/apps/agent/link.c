@@ -1,6 +1,8 @@
 /* link.c - COBS framing, CRC32 and the receive/transmit buffers (see link.h). */
 #include "link.h"
 
+#include <string.h>
+
 #include "board.h"
 #include "proto.h"
 
@@ -9,6 +11,8 @@
 
 static uint32_t crc_table[256];
 static uint8_t rx[ENC_MAX];
+static uint32_t rx_n;       /* encoded bytes gathered since the last delimiter */
+static uint8_t rx_overflow; /* the current frame is longer than ENC_MAX: drop it */
 static uint8_t tx[PROTO_MAX_FRAME];
 static uint32_t tx_len;
 static link_stats stats;
@@ -33,6 +37,10 @@ void link_init(void)
     }
     crc_table[i] = c;
   }
+  rx_n = 0;
+  rx_overflow = 0;
+  tx_len = 0;
+  memset(&stats, 0, sizeof stats);
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -46,7 +54,7 @@ static int32_t cobs_decode(uint8_t *buf, uint32_t n)
   uint32_t i = 0, o = 0;
   while (i < n) {
     uint32_t code = buf[i++], k;
-    if (code == 0u || i + code - 1u > n) {
+    if (code == 0u || code - 1u > n - i) {
       return -1;
     }
     for (k = 1; k < code; k++) {
@@ -101,73 +109,103 @@ static uint32_t finish_frame(uint8_t *buf, uint8_t type, uint16_t seq, uint32_t 
   return n;
 }
 
-/* A NAK has its own buffer: it must not replace the cached last response. */
-static void send_nak(uint16_t seq, uint8_t status)
+/* NAKs and announcements have their own buffer: they must not replace the cached last
+ * response. */
+void link_send_small(uint8_t type, uint16_t seq, const uint8_t *body, uint32_t n)
 {
-  uint8_t nak[PROTO_HDR + 2u + PROTO_CRC];
-  nak[PROTO_HDR] = status;
-  nak[PROTO_HDR + 1u] = (uint8_t)PROTO_VERSION;
-  send_encoded(nak, finish_frame(nak, TYPE_NAK, seq, 2u));
+  uint8_t f[PROTO_HDR + LINK_SMALL_MAX + PROTO_CRC];
+  if (n > LINK_SMALL_MAX) {
+    n = LINK_SMALL_MAX;
+  }
+  memcpy(f + PROTO_HDR, body, n);
+  send_encoded(f, finish_frame(f, type, seq, n));
 }
 
-void link_resend(void) { send_encoded(tx, tx_len); }
+static void send_nak(uint16_t seq, uint8_t status)
+{
+  uint8_t b[2];
+  b[0] = status;
+  b[1] = (uint8_t)PROTO_VERSION;
+  link_send_small(TYPE_NAK, seq, b, 2u);
+}
+
+void link_resend(void)
+{
+  if (tx_len != 0u) {
+    send_encoded(tx, tx_len);
+  }
+}
 
 void link_send(uint8_t type, uint16_t seq, uint32_t body_len)
 {
+  if (body_len > PROTO_MAX_BODY) {
+    body_len = PROTO_MAX_BODY; /* never reached: every response is bounded */
+  }
   tx_len = finish_frame(tx, type, seq, body_len);
   link_resend();
 }
 
+/* The bytes between two delimiters: a good frame (1), or damage handled here (0). */
+static int finish_rx(link_frame *f)
+{
+  int32_t len;
+  uint16_t seq;
+  if (rx_overflow) {
+    stats.frames_bad++;
+    return 0;
+  }
+  len = cobs_decode(rx, rx_n);
+  if (len < (int32_t)(PROTO_HDR + PROTO_CRC)) {
+    stats.frames_bad++;
+    if (len >= 4) {
+      send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_FRAME);
+    }
+    return 0;
+  }
+  seq = (uint16_t)(rx[2] | (rx[3] << 8));
+  f->crc = rd32(rx + len - 4);
+  if (crc32_update(0, rx, (size_t)len - 4u) != f->crc) {
+    stats.frames_bad++;
+    send_nak(seq, ST_E_FRAME);
+    return 0;
+  }
+  if (rx[0] != PROTO_VERSION) {
+    stats.frames_bad++;
+    send_nak(seq, ST_E_VERSION);
+    return 0;
+  }
+  stats.frames_ok++;
+  f->type = rx[1];
+  f->seq = seq;
+  f->body = rx + PROTO_HDR;
+  f->body_len = (uint32_t)len - PROTO_HDR - PROTO_CRC;
+  return 1;
+}
+
+int link_feed(uint8_t c, link_frame *f)
+{
+  int good;
+  if (c != 0u) {
+    if (rx_n < ENC_MAX) {
+      rx[rx_n++] = c;
+    } else {
+      rx_overflow = 1;
+      stats.bytes_dropped++;
+    }
+    return 0;
+  }
+  if (rx_n == 0u && !rx_overflow) {
+    return 0; /* empty frame: two delimiters in a row */
+  }
+  good = finish_rx(f);
+  rx_n = 0;
+  rx_overflow = 0;
+  return good;
+}
+
 void link_receive(link_frame *f)
 {
-  for (;;) {
-    uint32_t n = 0;
-    int overflow = 0;
-    int32_t len;
-    for (;;) {
-      int c = uart_getc();
-      if (c == 0) {
-        break;
-      }
-      if (n < ENC_MAX) {
-        rx[n++] = (uint8_t)c;
-      } else {
-        overflow = 1;
-        stats.bytes_dropped++;
-      }
-    }
-    if (n == 0u) {
-      continue;
-    }
-    if (overflow) {
-      stats.frames_bad++;
-      continue;
-    }
-    len = cobs_decode(rx, n);
-    if (len < (int32_t)(PROTO_HDR + PROTO_CRC)) {
-      stats.frames_bad++;
-      if (len >= 4) {
-        send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_FRAME);
-      }
-      continue;
-    }
-    f->crc = rd32(rx + len - 4);
-    if (crc32_update(0, rx, (size_t)len - 4u) != f->crc) {
-      stats.frames_bad++;
-      send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_FRAME);
-      continue;
-    }
-    if (rx[0] != PROTO_VERSION) {
-      stats.frames_bad++;
-      send_nak((uint16_t)(rx[2] | (rx[3] << 8)), ST_E_VERSION);
-      continue;
-    }
-    stats.frames_ok++;
-    f->type = rx[1];
-    f->seq = (uint16_t)(rx[2] | (rx[3] << 8));
-    f->body = rx + PROTO_HDR;
-    f->body_len = (uint32_t)len - PROTO_HDR - PROTO_CRC;
-    return;
+  while (!link_feed((uint8_t)uart_getc(), f)) {
   }
 }
 

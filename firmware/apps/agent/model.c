@@ -24,17 +24,25 @@ static uint32_t prof_n, prof_t0;
 uint32_t model_arena_capacity(void) { return (uint32_t)sizeof arena; }
 uint32_t model_state_capacity(void) { return (uint32_t)sizeof state; }
 int model_active(void) { return model != NULL; }
-void model_deactivate(void) { model = NULL; }
+void model_deactivate(void)
+{
+  model = NULL;
+  prof_n = 0; /* profile records belong to the model that made them */
+}
 
-uint32_t model_supported_ops(uint8_t *codes, uint32_t max)
+uint32_t model_supported_ops(uint8_t *codes, uint8_t *layouts, uint32_t max)
 {
   uint32_t c, v, n = 0;
   for (c = 0; c < 256u && n < max; c++) {
-    for (v = 1; v <= 4u; v++) {
+    uint8_t mask = 0;
+    for (v = 1; v <= MODEL_MAX_LAYOUT; v++) {
       if (pyrt_op_supported(c, v)) {
-        codes[n++] = (uint8_t)c;
-        break;
+        mask = (uint8_t)(mask | (1u << (v - 1u)));
       }
+    }
+    if (mask != 0u) {
+      codes[n] = (uint8_t)c;
+      layouts[n++] = mask;
     }
   }
   return n;
@@ -43,7 +51,7 @@ uint32_t model_supported_ops(uint8_t *codes, uint32_t max)
 int model_activate(const uint8_t *blob, uint32_t len, pyrt_status *pst, int32_t *diag_index)
 {
   pyrt_diag diag;
-  model = NULL;
+  model_deactivate();
   *diag_index = -1;
   *pst = pyrt_query(blob, len, &minfo);
   if (*pst != PYRT_OK) {

@@ -20,8 +20,10 @@ void model_deactivate(void);
 int model_active(void);
 uint32_t model_arena_capacity(void);
 uint32_t model_state_capacity(void);
-/* Supported operator codes of this engine (probed from its operator table). */
-uint32_t model_supported_ops(uint8_t *codes, uint32_t max);
+/* Operators of this engine (probed with pyrt_op_supported): codes[i] and the parameter
+ * layout versions it runs as a mask, bit v-1 = layout version v (1..MODEL_MAX_LAYOUT). */
+#define MODEL_MAX_LAYOUT 8u
+uint32_t model_supported_ops(uint8_t *codes, uint8_t *layouts, uint32_t max);
 
 /* Inputs / outputs, concatenated in index order. */
 uint32_t model_io_bytes(int output);

@@ -11,6 +11,8 @@
 #define PROTO_CRC 4u
 /* largest decoded frame: header + command fields (<= 16) + data + CRC */
 #define PROTO_MAX_FRAME (PROTO_HDR + 16u + PROTO_MAX_DATA + PROTO_CRC)
+/* largest response body (status byte included) */
+#define PROTO_MAX_BODY (PROTO_MAX_FRAME - PROTO_HDR - PROTO_CRC)
 
 /* request types; the response type is the request type | 0x80 */
 #define CMD_INFO 0x01u
@@ -24,6 +26,7 @@
 #define CMD_PROFILE 0x09u
 #define CMD_ERASE 0x0Au
 #define RESP_FLAG 0x80u
+#define TYPE_READY 0x80u /* device -> host, unsolicited, once at boot (seq 0) */
 #define TYPE_NAK 0xFFu /* a frame arrived damaged (CRC / version / length) */
 
 /* response status (first byte of every response body) */
@@ -50,5 +53,8 @@
 #define INFO_FLAG_PERSISTENT 0x01u /* flash survives a reset */
 #define INFO_FLAG_SESSION 0x02u    /* a write session is open */
 #define INFO_FLAG_MODEL 0x04u      /* a model is active (initialised) */
+#define INFO_FLAG_JOURNAL 0x08u    /* transfer progress is journaled in flash (survives a reset) */
+
+#define BEGIN_FRESH 0x01u /* BEGIN flag: discard a kept or journaled session, start at 0 */
 
 #endif /* AGENT_PROTO_H */

@@ -36,6 +36,15 @@ void board_init(void)
 {
   UART_BAUDDIV = 16u;
   UART_CTRL = 0x3u; /* TX + RX enable, no interrupts */
+  /* Under QEMU input only flows once this DATA read has happened: QEMU polls the host side
+   * of -serial (socket, pty) only while the UART can take a byte, and re-evaluates that when
+   * its main loop wakes up. The CTRL write above does not wake it; a DATA read does
+   * (qemu_chr_fe_accept_input). Without it, bytes the host sends before the main loop's next
+   * wake-up (up to 1 s after the start, QEMU 7.2) wait in the socket: docs/serial_protocol.md,
+   * "Start-up". When a byte already arrived, the loop is awake: keep the byte. */
+  if ((UART_STATE & UART_STATE_RXFULL) == 0u) {
+    (void)UART_DATA;
+  }
 }
 
 void uart_putc(char c)
