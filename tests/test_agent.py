@@ -58,7 +58,8 @@ def test_frame_decoder_skips_garbage_and_damage() -> None:
 
 
 def _info(**kw: object) -> P.DeviceInfo:
-    info = P.DeviceInfo(1, (0, 1, 0), (1, 0), 1, 4096, None, 100, 4096, 1024, [], False, 0, 0,
+    from pyruntime.blob import FORMAT_MAJOR, FORMAT_MINOR
+    info = P.DeviceInfo(1, (0, 1, 0), (FORMAT_MAJOR, FORMAT_MINOR), 1, 4096, None, 100, 4096, 1024, [], False, 0, 0,
                         0, 0, 0, 0, "b", "cortex-m4", "fpgaio", "x", [3])
     for k, v in kw.items():
         setattr(info, k, v)

@@ -249,38 +249,14 @@ def test_kernels_match_reference(target: str, runners: Runners) -> None:
                               f"{untested} (firmware/apps/kernel_test/kernel_test.c)")
 
 
-# Kernels known to need more alignment than the blob format promises (reported, not fixed here).
-ALIGNMENT_FAULTS = {
-    "fully_connected_s8": "arm_dsp rows2() loads weight rows with LDRD: a UsageFault (UNALIGNED) "
-                          "on Cortex-M, SIGBUS on Armv7-A, when the weights are not 4-aligned "
-                          "(accum % 4 == 0, accum >= 8, 2+ output channels); the blob format "
-                          "and pyrt_init allow 1-aligned int8 tensors",
-}
-
-
-def test_kernels_at_any_legal_alignment(runners: Runners) -> None:
+@pytest.mark.parametrize("target", ["cortex-m4", "armv7a"])
+def test_kernels_at_any_legal_alignment(target: str, runners: Runners) -> None:
     """Every buffer at any address the blob format allows (int8 tensors at any byte), not only
-    where the converter puts them: the kernels must not fault or differ (M4, one run each)."""
+    where the converter puts them: no kernel may fault (LDRD and LDM need word alignment even
+    where LDR does not) or differ from the reference."""
     sel = selection(100)
-    for name in [sel.only] if sel.only else kernel_list():
-        if name not in ALIGNMENT_FAULTS or sel.only:
-            run_and_check(runners, "cortex-m4", "test_kernels_at_any_legal_alignment", sel.cases,
-                          first=sel.first, only=name, flags=FLAG_ANY_ALIGN,
-                          overrides=sel.overrides)
-
-
-@pytest.mark.parametrize("kernel", sorted(ALIGNMENT_FAULTS))
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="needs aligned tensors (reported)")
-def test_known_alignment_faults(kernel: str, runners: Runners) -> None:
-    """The known cases above still fault, and with nothing else than an unaligned access
-    (UsageFault UNALIGNED, CFSR bit 24): the expected failure. Anything else (the kernel fixed,
-    another fault) fails the test: then drop or update the entry."""
-    rep = runners["cortex-m4"](config(SEED, 200, only=kernel, flags=FLAG_ANY_ALIGN))
-    m = re.search(r"^FAULT .*\bcfsr=(0x[0-9a-fA-F]+)", rep.stdout, re.M)
-    if not (m and int(m[1], 16) & (1 << 24)):
-        pytest.fail(f"{kernel} no longer makes the known unaligned access: "
-                    f"{rep.crash or rep.status}")
-    raise AssertionError(f"{kernel}: {ALIGNMENT_FAULTS[kernel]}\n{rep.crash}")
+    run_and_check(runners, target, "test_kernels_at_any_legal_alignment", sel.cases,
+                  first=sel.first, only=sel.only, flags=FLAG_ANY_ALIGN, overrides=sel.overrides)
 
 
 def test_comparison_reports_a_wrong_reference_output(runners: Runners) -> None:

@@ -100,13 +100,16 @@ PYRT_ALWAYS_INLINE int8_t fc_out(int32_t acc, const fc_quant *q, int neg, int re
 }
 
 /* Output channels [0, n) of one batch row x: x expanded once into xe, then two weight rows at a
- * time (rows2 when rows are word-aligned: k % 4 == 0). The usual case is specialised: `fast` =
- * k a multiple of 8 (no tails), one multiplier for the layer, with a negative shift; `relu` =
+ * time (rows2 when rows are word-aligned). The usual case is specialised: `fast` = k a multiple
+ * of 8 (no tails) and w word-aligned, one multiplier for the layer, with a negative shift; `relu` =
  * activation upper bound 127. */
 PYRT_ALWAYS_INLINE void vector_rows(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
                                     const int32_t *kbias, int8_t *y, uint32_t *xe, int fast,
                                     int relu) {
-  const int32_t k = d->accum, n = d->out_ch, n8 = (k & 3) == 0 ? k >> 3 : 0;
+  /* rows2's LDRD needs word-aligned rows: k % 4 == 0 and w word-aligned (the converter aligns
+   * weights; the format allows any byte, where the C loop with single loads takes over) */
+  const int32_t k = d->accum, n = d->out_ch;
+  const int32_t n8 = ((k & 3) == 0 && ((uintptr_t)w & 3u) == 0) ? k >> 3 : 0;
   const int32_t step = (!fast && d->per_channel) ? 1 : 0;
   fc_quant q;
   int32_t oc = 0;
@@ -162,7 +165,7 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
     }
   }
   for (; b < d->batches; ++b) {
-    if ((k & 7) == 0 && !d->per_channel && d->q.shift[0] < 0) {
+    if ((k & 7) == 0 && ((uintptr_t)w & 3u) == 0 && !d->per_channel && d->q.shift[0] < 0) {
       if (d->act_max == 127)
         vector_rows(d, x + b * k, w, kbias, y + b * n, (uint32_t *)scratch, 1, 1);
       else
