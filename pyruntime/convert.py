@@ -223,6 +223,10 @@ def write_output(data: bytes, path: str | Path) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            # mkstemp makes the file 0600: give it the mode a plain open() would (0666 & ~umask)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(f.fileno(), 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,6 +27,9 @@ def test_convert_json_inspect_run(tmp_path: Path, mlperf_model: Callable[[str], 
     for key in ("arena_bytes", "blob_bytes", "constant_bytes", "macs", "ops"):
         assert key in summary
     assert summary["blob_bytes"] == blob.stat().st_size
+    umask = os.umask(0)
+    os.umask(umask)
+    assert blob.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would make it, not 0600
     # portable blob: the activations (REFERENCE.md: 16,000 B live at once) plus the kernel
     # scratch of the most demanding target, placed optimally (at the liveness lower bound)
     assert summary["arena_bytes"] == summary["arena_lower_bound"] > 16000
