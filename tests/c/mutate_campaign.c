@@ -38,6 +38,7 @@
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -532,6 +534,11 @@ int main(int argc, char **argv) {
   for (i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--save") && i + 1 < argc) {
       g_save_dir = argv[++i];
+      if (mkdir(g_save_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mutate_campaign: cannot create --save directory %s: %s\n", g_save_dir,
+                strerror(errno));
+        return 2;
+      }
     } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
       timeout = (uint32_t)strtoul(argv[++i], NULL, 0);
     } else if (!strcmp(argv[i], "--max-invokes") && i + 1 < argc) {
