@@ -27,6 +27,7 @@ from conftest import REPO_ROOT, in_ci, skip_or_fail
 pytestmark = pytest.mark.slow
 
 FUZZ_SH = REPO_ROOT / "tools" / "fuzz.sh"
+FUZZ_OUT = REPO_ROOT / "build" / "fuzz-tests"
 ENGINE_REGRESSIONS = REPO_ROOT / "tests" / "fuzz" / "engine" / "regressions"
 # Engine bugs found by fuzzing and not fixed yet, by reproducer name prefix in regressions/.
 # Reproducers of engine bugs not fixed yet (file-name prefix -> the bug): their regression runs
@@ -54,7 +55,8 @@ class Run:
 
 
 def run_target(target: str, seconds: int) -> Run:
-    env = dict(os.environ, PYRT_VENV=sys.prefix)  # Python harnesses run in this environment
+    # Python harnesses run in this environment; working folders apart from a long run's
+    env = dict(os.environ, PYRT_VENV=sys.prefix, PYRT_FUZZ_OUT=str(FUZZ_OUT))
     r = subprocess.run(["bash", str(FUZZ_SH), target, str(seconds)], capture_output=True,
                        text=True, timeout=seconds + 900, cwd=REPO_ROOT, env=env)
     return Run(r.returncode, r.stdout + r.stderr)
@@ -63,7 +65,7 @@ def run_target(target: str, seconds: int) -> Run:
 def failure_message(target: str, run: Run) -> str:
     """The findings' paths, the sanitizer summaries and the tail of the fuzzer's log."""
     findings = re.findall(r"findings: (.*)", run.output)
-    log = REPO_ROOT / "build" / "fuzz" / target / "last.log"
+    log = FUZZ_OUT / target / "last.log"
     text = log.read_text(errors="replace") if log.is_file() else run.output
     summaries = sorted(set(re.findall(r"^(?:SUMMARY: .*|==\d+==ERROR: .*)$", text, re.M)))
     return (f"fuzz target {target}: exit {run.returncode}\n"

@@ -21,12 +21,14 @@
 # failure (also in libFuzzer's -fork mode with -ignore_crashes=1, which keeps going after a
 # crash: every new file in findings/ counts). Each run appends one line (time, target, seconds,
 # executions, coverage, result and the new findings' paths) to build/fuzz/runs.log.
+# PYRT_FUZZ_OUT=DIR puts the working folders (and runs.log) under DIR instead of build/fuzz.
 # Sanitizer reports carry stacks (UBSAN_OPTIONS=print_stacktrace=1 unless set).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 FUZZ_DIR=tests/fuzz
-OUT_ROOT=build/fuzz
+OUT_ROOT="${PYRT_FUZZ_OUT:-build/fuzz}"  # tests/test_fuzz.py uses its own, apart from long runs
+case "$OUT_ROOT" in /*) ;; *) OUT_ROOT="$ROOT/$OUT_ROOT" ;; esac
 export FUZZ_CFLAGS="${FUZZ_CFLAGS:--g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined}"
 VENV="${PYRT_VENV:-.venv}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
@@ -58,7 +60,7 @@ run_target() { # target seconds [libFuzzer args]
   local cmd
   if [ -f "$src/build.sh" ]; then
     echo "== fuzz $t: building"
-    bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+    bash "$src/build.sh" "$out" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
     cmd=("$out/fuzzer")
   else
     [ -x "$VENV/bin/python" ] || { echo "fuzz: $VENV missing: run bash tools/test.sh first" >&2; exit 1; }
@@ -75,10 +77,11 @@ run_target() { # target seconds [libFuzzer args]
   rc=${status[0]}
   local new execs cov
   new=$(comm -13 <(printf '%s\n' "$before") <(find "$out/findings" -type f | sort) | grep -v '^$' | tr '\n' ' ' || true)
-  execs=$(grep -Eo "stat::number_of_executed_units: [0-9]+" "$out/last.log" | grep -Eo "[0-9]+$" | tail -1 || true)
+  # -a: a log rewritten by a second run in the same folder may hold NUL bytes
+  execs=$(grep -aEo "stat::number_of_executed_units: [0-9]+" "$out/last.log" | grep -Eo "[0-9]+$" | tail -1 || true)
   # -fork mode prints no final stats: its last "#N: cov: ..." line counts the executions
-  [ -n "$execs" ] || execs=$(grep -Eo "^#[0-9]+" "$out/last.log" | tr -d '#' | tail -1 || true)
-  cov=$(grep -Eo "cov: [0-9]+ ft: [0-9]+" "$out/last.log" | tail -1 || true)
+  [ -n "$execs" ] || execs=$(grep -aEo "^#[0-9]+" "$out/last.log" | tr -d '#' | tail -1 || true)
+  cov=$(grep -aEo "cov: [0-9]+ ft: [0-9]+" "$out/last.log" | tail -1 || true)
   local result=ok
   if [ "$rc" -ne 0 ] || [ -n "$new" ]; then
     result="FINDING(exit $rc)"
@@ -96,7 +99,7 @@ merge_target() { # minimize the working corpus into the checked-in one
   mkdir -p "$src/corpus.new"
   [ -f "$src/options" ] && read -r -a opts <<<"$(grep -v '^#' "$src/options" | tr '\n' ' ')"
   if [ -f "$src/build.sh" ]; then
-    bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1
+    bash "$src/build.sh" "$out" >"$out/build.log" 2>&1
     "$out/fuzzer" "${opts[@]}" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
   else
     "$VENV/bin/python" "$src/harness.py" "${opts[@]}" -merge=1 "$src/corpus.new" "$src/corpus" "$out/corpus"
@@ -110,7 +113,7 @@ triage_target() { # findings de-duplicated by stack, one reproducer each
   local files=("$out"/findings/*)
   [ -e "${files[0]}" ] || { echo "== fuzz $t: no findings"; return 0; }
   if [ -f "$src/build.sh" ]; then
-    [ -x "$out/fuzzer" ] || bash "$src/build.sh" "$ROOT/$out" >"$out/build.log" 2>&1
+    [ -x "$out/fuzzer" ] || bash "$src/build.sh" "$out" >"$out/build.log" 2>&1
     cmd=("$out/fuzzer")
   else
     cmd=("$VENV/bin/python" "$src/harness.py")
