@@ -34,7 +34,7 @@ import numpy as np
 
 from . import blob as fmt
 from .layer_kinds import kinds_of_blob
-from .opselect import ops_of_blob
+from .opselect import op_layouts_of_blob, ops_of_blob
 from .targets import (CapacityError, Target, TargetError, get_target, target_names)
 from .targets import linux as linux_target
 from .targets import qemu
@@ -165,7 +165,8 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
     if ops not in OP_SETS:
         raise TargetError(f"--ops {ops}: use one of {', '.join(OP_SETS)}")
     model_ops = ops_of_blob(blob)
-    engine_ops = model_ops if ops == "model" else None
+    # the model's (operator, layout) pairs: an int8 model's engine has no int16 kernels
+    engine_ops = op_layouts_of_blob(blob) if ops == "model" else None
     rows = op_table(blob)
     ins, host_outs, _ = host_run(blob, inputs)
     # 32-bit layout of the engine state (see pyruntime.export_c.state_bytes_32)
@@ -212,7 +213,7 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
         "stack_total_bytes": int(stack.get("used", 0)),
         "code_bytes": size.text,
         "ops": ops,  # op set of the engine build: "model" (the blob's operators) | "all"
-        "engine_ops": model_ops if ops == "model" else "all",
+        "engine_ops": engine_ops if engine_ops is not None else "all",
         "model_ops": model_ops,
         "engine_rodata_bytes": size.rodata,
         "engine_data_bytes": size.data,

@@ -9,7 +9,7 @@ writes what the C side needs from it, so nothing is kept by hand twice:
 - runtime_c/src/ops/ops.h      declarations of the adapters' check and eval functions
 - runtime_c/src/op_table.c     the table pyrt_init looks operators up in, one entry per layout,
                                each kept only when its operator is selected (PYRT_OPS)
-- runtime_c/ops.cmake          the operator names CMake accepts in PYRT_OPS
+- runtime_c/ops.cmake          the operator names (and NAME:VERSION layouts) CMake accepts in PYRT_OPS
 
     python -m pyruntime.codegen            # rewrite the files
     python -m pyruntime.codegen --check    # exit 1 if any file is out of date (a test runs it)
@@ -81,15 +81,17 @@ def op_table_c() -> str:
     out = [f"/* {HEADER}\n *\n * The operator table: code, parameter layout version, arity, "
            "in-place rule, parameter\n * count, check and eval functions. Without "
            "PYRT_OPS_SELECTED every operator is built; with\n * -DPYRT_OPS_SELECTED an entry "
-           "stays only if -DPYRT_WITH_<NAME> is defined (CMake: -DPYRT_OPS=...,\n * "
-           "runtime_c/CMakeLists.txt), and the linker drops the kernels of the others. */",
+           "stays only if -DPYRT_WITH_<NAME> (every layout) or -DPYRT_WITH_<NAME>_V<version>\n"
+           " * (that layout) is defined (CMake: -DPYRT_OPS=NAME or NAME:VERSION,..., "
+           "runtime_c/CMakeLists.txt),\n * and the linker drops the kernels of the others. */",
            '#include "internal.h"', '#include "ops/ops.h"', "",
            "static const pyrt_op_def op_table[] = {",
            "    /* code, version, min_in, max_in, n_out, inplace, n_params, check, eval */"]
     for d in _defs():
         for lay in d.layouts:
             n_params = "PYRT_PARAMS_ANY" if lay.words is None else f"{_prefix('NP', lay)}_{d.name}"
-            out.append(f"#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_{d.name})")
+            out.append(f"#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_{d.name}) || "
+                       f"defined(PYRT_WITH_{d.name}_V{lay.version})")
             out.append(f"    {{PYRT_OP_{d.name}, {lay.version}, {lay.inputs[0]}, {lay.inputs[1]}, "
                        f"{lay.outputs}, {INPLACE[lay.inplace]}, {n_params}, {lay.check}, "
                        f"{lay.eval}}},")
@@ -108,8 +110,10 @@ def op_table_c() -> str:
 
 def ops_cmake() -> str:
     names = " ".join(d.name for d in _defs())
-    return (f"# {HEADER}\n# The operator names PYRT_OPS accepts (runtime_c/CMakeLists.txt).\n"
-            f"set(PYRT_KNOWN_OPS {names})\n")
+    layouts = " ".join(f"{d.name}:{lay.version}" for d in _defs() for lay in d.layouts)
+    return (f"# {HEADER}\n# The operator names PYRT_OPS accepts (runtime_c/CMakeLists.txt): a name "
+            f"keeps every\n# parameter layout of the operator, NAME:VERSION only that one.\n"
+            f"set(PYRT_KNOWN_OPS {names})\nset(PYRT_KNOWN_OP_LAYOUTS {layouts})\n")
 
 
 def generated_files(root: Path) -> dict[Path, str]:

@@ -2,161 +2,162 @@
  *
  * The operator table: code, parameter layout version, arity, in-place rule, parameter
  * count, check and eval functions. Without PYRT_OPS_SELECTED every operator is built; with
- * -DPYRT_OPS_SELECTED an entry stays only if -DPYRT_WITH_<NAME> is defined (CMake: -DPYRT_OPS=...,
- * runtime_c/CMakeLists.txt), and the linker drops the kernels of the others. */
+ * -DPYRT_OPS_SELECTED an entry stays only if -DPYRT_WITH_<NAME> (every layout) or -DPYRT_WITH_<NAME>_V<version>
+ * (that layout) is defined (CMake: -DPYRT_OPS=NAME or NAME:VERSION,..., runtime_c/CMakeLists.txt),
+ * and the linker drops the kernels of the others. */
 #include "internal.h"
 #include "ops/ops.h"
 
 static const pyrt_op_def op_table[] = {
     /* code, version, min_in, max_in, n_out, inplace, n_params, check, eval */
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ADD)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ADD) || defined(PYRT_WITH_ADD_V1)
     {PYRT_OP_ADD, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_ADD, pyrt_check_add, pyrt_eval_add},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_AVERAGE_POOL_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_AVERAGE_POOL_2D) || defined(PYRT_WITH_AVERAGE_POOL_2D_V1)
     {PYRT_OP_AVERAGE_POOL_2D, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_AVERAGE_POOL_2D, pyrt_check_pool, pyrt_eval_average_pool},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONCATENATION)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONCATENATION) || defined(PYRT_WITH_CONCATENATION_V1)
     {PYRT_OP_CONCATENATION, 1, 1, 255, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D) || defined(PYRT_WITH_CONV_2D_V1)
     {PYRT_OP_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_CONV_2D, pyrt_check_conv, pyrt_eval_conv},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D) || defined(PYRT_WITH_CONV_2D_V2)
     {PYRT_OP_CONV_2D, 2, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP2_CONV_2D, pyrt_check_conv16, pyrt_eval_conv16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D) || defined(PYRT_WITH_DEPTHWISE_CONV_2D_V1)
     {PYRT_OP_DEPTHWISE_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_DEPTHWISE_CONV_2D, pyrt_check_depthwise_conv, pyrt_eval_depthwise_conv},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D) || defined(PYRT_WITH_DEPTHWISE_CONV_2D_V2)
     {PYRT_OP_DEPTHWISE_CONV_2D, 2, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP2_DEPTHWISE_CONV_2D, pyrt_check_depthwise_conv16, pyrt_eval_depthwise_conv16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTH_TO_SPACE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTH_TO_SPACE) || defined(PYRT_WITH_DEPTH_TO_SPACE_V1)
     {PYRT_OP_DEPTH_TO_SPACE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEQUANTIZE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEQUANTIZE) || defined(PYRT_WITH_DEQUANTIZE_V1)
     {PYRT_OP_DEQUANTIZE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_DEQUANTIZE, pyrt_check_dequantize, pyrt_eval_dequantize},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_FULLY_CONNECTED)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_FULLY_CONNECTED) || defined(PYRT_WITH_FULLY_CONNECTED_V1)
     {PYRT_OP_FULLY_CONNECTED, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_FULLY_CONNECTED, pyrt_check_fully_connected, pyrt_eval_fully_connected},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_FULLY_CONNECTED)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_FULLY_CONNECTED) || defined(PYRT_WITH_FULLY_CONNECTED_V2)
     {PYRT_OP_FULLY_CONNECTED, 2, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP2_FULLY_CONNECTED, pyrt_check_fully_connected16, pyrt_eval_fully_connected16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOGISTIC)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOGISTIC) || defined(PYRT_WITH_LOGISTIC_V1)
     {PYRT_OP_LOGISTIC, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_LOGISTIC, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOGISTIC)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOGISTIC) || defined(PYRT_WITH_LOGISTIC_V2)
     {PYRT_OP_LOGISTIC, 2, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP2_LOGISTIC, pyrt_check_sig16, pyrt_eval_logistic16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MAX_POOL_2D)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MAX_POOL_2D) || defined(PYRT_WITH_MAX_POOL_2D_V1)
     {PYRT_OP_MAX_POOL_2D, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_MAX_POOL_2D, pyrt_check_pool, pyrt_eval_max_pool},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MUL)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MUL) || defined(PYRT_WITH_MUL_V1)
     {PYRT_OP_MUL, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_MUL, pyrt_check_mul, pyrt_eval_mul},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RELU)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RELU) || defined(PYRT_WITH_RELU_V1)
     {PYRT_OP_RELU, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_RELU, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RELU6)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RELU6) || defined(PYRT_WITH_RELU6_V1)
     {PYRT_OP_RELU6, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_RELU6, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESHAPE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESHAPE) || defined(PYRT_WITH_RESHAPE_V1)
     {PYRT_OP_RESHAPE, 1, 1, 2, 1, PYRT_INPLACE_ANY, PYRT_NP_RESHAPE, pyrt_check_reshape, pyrt_eval_reshape},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESIZE_BILINEAR)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESIZE_BILINEAR) || defined(PYRT_WITH_RESIZE_BILINEAR_V1)
     {PYRT_OP_RESIZE_BILINEAR, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_RESIZE_BILINEAR, pyrt_check_resize_bilinear, pyrt_eval_resize_bilinear},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SOFTMAX)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SOFTMAX) || defined(PYRT_WITH_SOFTMAX_V1)
     {PYRT_OP_SOFTMAX, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_SOFTMAX, pyrt_check_softmax, pyrt_eval_softmax},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SOFTMAX)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SOFTMAX) || defined(PYRT_WITH_SOFTMAX_V2)
     {PYRT_OP_SOFTMAX, 2, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP2_SOFTMAX, pyrt_check_softmax16, pyrt_eval_softmax16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPACE_TO_DEPTH)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPACE_TO_DEPTH) || defined(PYRT_WITH_SPACE_TO_DEPTH_V1)
     {PYRT_OP_SPACE_TO_DEPTH, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TANH)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TANH) || defined(PYRT_WITH_TANH_V1)
     {PYRT_OP_TANH, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_TANH, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TANH)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TANH) || defined(PYRT_WITH_TANH_V2)
     {PYRT_OP_TANH, 2, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP2_TANH, pyrt_check_sig16, pyrt_eval_tanh16},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PAD)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PAD) || defined(PYRT_WITH_PAD_V1)
     {PYRT_OP_PAD, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TRANSPOSE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TRANSPOSE) || defined(PYRT_WITH_TRANSPOSE_V1)
     {PYRT_OP_TRANSPOSE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MEAN)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MEAN) || defined(PYRT_WITH_MEAN_V1)
     {PYRT_OP_MEAN, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_MEAN, pyrt_check_mean, pyrt_eval_mean},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SUB)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SUB) || defined(PYRT_WITH_SUB_V1)
     {PYRT_OP_SUB, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_SUB, pyrt_check_add, pyrt_eval_sub},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SQUEEZE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SQUEEZE) || defined(PYRT_WITH_SQUEEZE_V1)
     {PYRT_OP_SQUEEZE, 1, 1, 1, 1, PYRT_INPLACE_ANY, PYRT_NP_SQUEEZE, pyrt_check_reshape, pyrt_eval_reshape},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_STRIDED_SLICE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_STRIDED_SLICE) || defined(PYRT_WITH_STRIDED_SLICE_V1)
     {PYRT_OP_STRIDED_SLICE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPLIT)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPLIT) || defined(PYRT_WITH_SPLIT_V1)
     {PYRT_OP_SPLIT, 1, 1, 1, 0, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOG_SOFTMAX)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LOG_SOFTMAX) || defined(PYRT_WITH_LOG_SOFTMAX_V1)
     {PYRT_OP_LOG_SOFTMAX, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_LOG_SOFTMAX, pyrt_check_log_softmax, pyrt_eval_log_softmax},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PRELU)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PRELU) || defined(PYRT_WITH_PRELU_V1)
     {PYRT_OP_PRELU, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_PRELU, pyrt_check_prelu, pyrt_eval_prelu},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MAXIMUM)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MAXIMUM) || defined(PYRT_WITH_MAXIMUM_V1)
     {PYRT_OP_MAXIMUM, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_MAXIMUM, pyrt_check_min_max, pyrt_eval_maximum},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ARG_MAX)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ARG_MAX) || defined(PYRT_WITH_ARG_MAX_V1)
     {PYRT_OP_ARG_MAX, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_ARG_MAX, pyrt_check_arg_minmax, pyrt_eval_arg_max},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MINIMUM)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_MINIMUM) || defined(PYRT_WITH_MINIMUM_V1)
     {PYRT_OP_MINIMUM, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_MINIMUM, pyrt_check_min_max, pyrt_eval_minimum},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PADV2)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PADV2) || defined(PYRT_WITH_PADV2_V1)
     {PYRT_OP_PADV2, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SLICE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SLICE) || defined(PYRT_WITH_SLICE_V1)
     {PYRT_OP_SLICE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TRANSPOSE_CONV)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_TRANSPOSE_CONV) || defined(PYRT_WITH_TRANSPOSE_CONV_V1)
     {PYRT_OP_TRANSPOSE_CONV, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_TRANSPOSE_CONV, pyrt_check_transpose_conv, pyrt_eval_transpose_conv},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_EXPAND_DIMS)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_EXPAND_DIMS) || defined(PYRT_WITH_EXPAND_DIMS_V1)
     {PYRT_OP_EXPAND_DIMS, 1, 1, 1, 1, PYRT_INPLACE_ANY, PYRT_NP_EXPAND_DIMS, pyrt_check_reshape, pyrt_eval_reshape},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ARG_MIN)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_ARG_MIN) || defined(PYRT_WITH_ARG_MIN_V1)
     {PYRT_OP_ARG_MIN, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_ARG_MIN, pyrt_check_arg_minmax, pyrt_eval_arg_min},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PACK)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_PACK) || defined(PYRT_WITH_PACK_V1)
     {PYRT_OP_PACK, 1, 1, 255, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_UNPACK)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_UNPACK) || defined(PYRT_WITH_UNPACK_V1)
     {PYRT_OP_UNPACK, 1, 1, 1, 0, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESIZE_NEAREST_NEIGHBOR)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_RESIZE_NEAREST_NEIGHBOR) || defined(PYRT_WITH_RESIZE_NEAREST_NEIGHBOR_V1)
     {PYRT_OP_RESIZE_NEAREST_NEIGHBOR, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LEAKY_RELU)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_LEAKY_RELU) || defined(PYRT_WITH_LEAKY_RELU_V1)
     {PYRT_OP_LEAKY_RELU, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_LEAKY_RELU, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SQUARED_DIFFERENCE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SQUARED_DIFFERENCE) || defined(PYRT_WITH_SQUARED_DIFFERENCE_V1)
     {PYRT_OP_SQUARED_DIFFERENCE, 1, 2, 2, 1, PYRT_INPLACE_EXACT, PYRT_NP_SQUARED_DIFFERENCE, pyrt_check_squared_difference, pyrt_eval_squared_difference},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPLIT_V)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_SPLIT_V) || defined(PYRT_WITH_SPLIT_V_V1)
     {PYRT_OP_SPLIT_V, 1, 1, 1, 0, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_QUANTIZE)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_QUANTIZE) || defined(PYRT_WITH_QUANTIZE_V1)
     {PYRT_OP_QUANTIZE, 1, 1, 1, 1, PYRT_INPLACE_NONE, PYRT_NP_QUANTIZE, pyrt_check_quantize, pyrt_eval_quantize},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_HARD_SWISH)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_HARD_SWISH) || defined(PYRT_WITH_HARD_SWISH_V1)
     {PYRT_OP_HARD_SWISH, 1, 1, 1, 1, PYRT_INPLACE_EXACT, PYRT_NP_HARD_SWISH, pyrt_check_lut8, pyrt_eval_lut8},
 #endif
-#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_BATCH_MATMUL)
+#if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_BATCH_MATMUL) || defined(PYRT_WITH_BATCH_MATMUL_V1)
     {PYRT_OP_BATCH_MATMUL, 1, 2, 2, 1, PYRT_INPLACE_NONE, PYRT_NP_BATCH_MATMUL, pyrt_check_batch_matmul, pyrt_eval_batch_matmul},
 #endif
     /* terminator (check == 0); keeps the array non-empty when nothing is selected */
