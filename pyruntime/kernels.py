@@ -8,6 +8,7 @@ much arena per operator. pyrt_init refuses (PYRT_E_SCRATCH) a blob that planned 
 build needs, so a mismatch can never run out of bounds.
 
     kernel_set("cortex-m4")             # "arm_dsp"
+    kernel_set("cortex-m55")            # "mve" (arm_dsp, then reference, where it has none)
     scratch_bytes(op, graph, ("arm_dsp",))
     plan_sets(None)                     # every set: the blob runs on every target (default)
 """
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from .ir import Graph
 from .ops.common import LoweredOp
 
-KERNEL_SETS = ("reference", "arm_dsp")
+KERNEL_SETS = ("reference", "arm_dsp", "mve")
 
 # Target name (pyruntime.targets, plus "host") -> the kernel set its build selects.
 TARGET_SETS: dict[str, str] = {
@@ -28,7 +29,7 @@ TARGET_SETS: dict[str, str] = {
     "cortex-m4": "arm_dsp",
     "cortex-m7": "arm_dsp",
     "cortex-m33": "arm_dsp",
-    "cortex-m55": "arm_dsp",
+    "cortex-m55": "mve",
     "cortex-a53": "reference",
     "armv7a": "arm_dsp",
 }
@@ -83,12 +84,29 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
     return 0
 
 
+# Kernels the mve set provides (select.h PYRT_MVE_<kernel>), by the operator and path that call
+# them; none needs scratch. Its other kernels are the arm_dsp ones (or the reference).
+def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
+    if op.version == 1:
+        if op.code == FULLY_CONNECTED:
+            return 0  # fully_connected_s8
+        if op.code == CONV_2D:
+            x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
+            _, fh, fw, fc = w.shape
+            pad_h, pad_w = op.params[4], op.params[5]
+            if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
+                return 0  # conv_1x1_s8
+    return _dsp_scratch(op, graph)
+
+
 def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
     """Arena scratch operator `op` needs: the largest over the kernel sets `sets`."""
     need = 0
     for s in sets:
         if s == "arm_dsp":
             need = max(need, _dsp_scratch(op, graph))
+        elif s == "mve":
+            need = max(need, _mve_scratch(op, graph))
         elif s != "reference":
             raise ValueError(f"unknown kernel set '{s}'")
     return need

@@ -2,11 +2,12 @@
  * kernel_test: randomized differential test of every kernel of PYRT_KERNEL_LIST (kernels.h).
  *
  * The program links the engine as built for its target (so pyrt_<name> is whatever kernel the
- * target's set selects: arm_dsp on Cortex-M4/M7/M33/M55 and Armv7-A) and a second copy of the
- * reference kernels compiled with -DPYRT_REF_KERNELS_ONLY=1 (pyrt_ref_<name>). For each kernel it
- * generates random cases (shapes the operator adapters route to that kernel, parameters within
- * what pyrt_init accepts), runs both on the same inputs and compares the outputs byte for byte.
- * Each buffer is exactly sized, surrounded by guard bytes, and inputs are checked unchanged.
+ * target's sets select: arm_dsp on Cortex-M4/M7/M33 and Armv7-A, mve, else arm_dsp, on M55) and a
+ * second copy of the reference kernels compiled with -DPYRT_REF_KERNELS_ONLY=1 (pyrt_ref_<name>).
+ * For each kernel it generates random cases (shapes the operator adapters route to that kernel,
+ * parameters within what pyrt_init accepts), runs both on the same inputs and compares the
+ * outputs byte for byte. Each buffer is exactly sized, surrounded by guard bytes, and inputs are
+ * checked unchanged.
  *
  * A case is a pure function of (seed, kernel name, case index): any failure is replayed by the
  * same seed, and `first_case` / `only` narrow a run to it.

@@ -4,10 +4,11 @@
  * Operator adapters (src/ops/) decode an operator record once per call into the small structs
  * below and call a kernel. Every kernel has one public function in one file; the portable
  * reference kernels live in src/kernels/, architecture variants beside them (src/kernels/arm_dsp/
- * for Armv7E-M / Armv8-M with the DSP extension, later mve/ and neon/). Which set is built is
- * decided by the target's ACLE feature macros (kernels/select.h): a variant file compiles only
- * when its set is active, and the reference file of the same kernel only when it is not, so every
- * kernel a set lacks falls back to the reference. Adding a variant is one file in the set's folder
+ * for Armv7E-M / Armv8-M with the DSP extension, src/kernels/mve/ for Helium, later neon/).
+ * Which sets are built is decided by the target's ACLE feature macros (kernels/select.h): a
+ * variant file compiles only when its set is active (and, for arm_dsp, no mve variant replaces
+ * it), and the reference file of the same kernel only when no variant does, so every kernel the
+ * sets lack falls back to the reference. Adding a variant is one file in the set's folder
  * plus its line in select.h.
  *
  * Names: PYRT_K(conv_s8) is pyrt_conv_s8. A test build may compile the reference files a second
