@@ -94,9 +94,10 @@ def test_engine_library_builds_for_every_toolchain(tmp_path: Path, toolchains: N
 
 
 # ---- 2. boards: outputs, refusals, faults, time limits ----------------------------------------
-@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55"])
+# M3, M4, M7 and M33 run every model in test_mlperf_models_exact_arena_per_target below
+@pytest.mark.parametrize("target", ["cortex-m55"])
 @pytest.mark.parametrize("model", ALL_MODELS)
-def test_mlperf_models_bit_exact_on_m4_m55(bench_run: Callable[[str, str], dict[str, Any]],
+def test_mlperf_models_bit_exact_on_m55(bench_run: Callable[[str, str], dict[str, Any]],
                                           model: str, target: str) -> None:
     r = bench_run(model, target)
     assert r["outputs_match"], (r["outputs"], r["host_outputs"])
@@ -114,7 +115,7 @@ def test_mlperf_models_exact_arena_per_target(cache: Path, mlperf_model: Callabl
     """Converted for the target (kernel scratch planned for its build), every model runs on it
     bit-exact with the host engine in exactly the printed arena (the runner hands pyrt_init that
     many bytes, checks one byte less is refused and that nothing past it is written); the M3
-    build runs the reference kernels, the others the arm_dsp set. Engines are built with every
+    build runs the reference kernels, the others the arm_dsp set (M55, above: mve). Engines are built with every
     operator (one firmware per target)."""
     from pyruntime.bench import bench
     from pyruntime.convert import convert
@@ -137,8 +138,7 @@ def test_blob_planned_for_the_reference_kernels_is_refused_by_dsp_builds(
         bench(blob, "cortex-m4", ops="all", cache_dir=cache)
 
 
-@pytest.mark.parametrize("target", ["cortex-m3", "cortex-m7", "cortex-m33", "cortex-a53",
-                                    "armv7a"])
+@pytest.mark.parametrize("target", ["cortex-a53", "armv7a"])  # Cortex-M: the tests above
 def test_kws_bit_exact_on_other_targets(bench_run: Callable[[str, str], dict[str, Any]],
                                         target: str) -> None:
     r = bench_run("kws_ds_cnn", target)
