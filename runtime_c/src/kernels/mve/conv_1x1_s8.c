@@ -6,17 +6,12 @@
 void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t cin = d->in.c;
-  pyrt_mve_mm_out o;
+  const pyrt_mve_mm_out o =
+      pyrt_mve_out(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
   pyrt_mve_rows r;
   int32_t b;
   (void)bias;
   (void)scratch;
-  o.kbias = kbias;
-  o.q = d->q;
-  o.per_channel = 1;
-  o.out_off = d->output_offset;
-  o.act_min = d->act_min;
-  o.act_max = d->act_max;
   /* the output rows of one image are the lines, their pixels the rows */
   r.lines = d->out.h;
   r.x_line = d->stride_h * d->in.w * cin;

@@ -7,16 +7,11 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
                                 const int32_t *bias, const int32_t *kbias, int8_t *y,
                                 void *scratch) {
   const int32_t k = d->accum, n = d->out_ch;
-  pyrt_mve_mm_out o;
+  const pyrt_mve_mm_out o =
+      pyrt_mve_out(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
   pyrt_mve_rows r;
   (void)bias;
   (void)scratch;
-  o.kbias = kbias;
-  o.q = d->q;
-  o.per_channel = d->per_channel;
-  o.out_off = d->output_offset;
-  o.act_min = d->act_min;
-  o.act_max = d->act_max;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

@@ -37,6 +37,18 @@ typedef struct {
   int32_t out_off, act_min, act_max;
 } pyrt_mve_mm_out;
 
+static inline pyrt_mve_mm_out pyrt_mve_out(const int32_t *kbias, pyrt_quant q, int32_t per_channel,
+                                           int32_t out_off, int32_t act_min, int32_t act_max) {
+  pyrt_mve_mm_out o;
+  o.kbias = kbias;
+  o.q = q;
+  o.per_channel = per_channel;
+  o.out_off = out_off;
+  o.act_min = act_min;
+  o.act_max = act_max;
+  return o;
+}
+
 /* The multiply core: rows of k int8 values times the n_ch weight rows w (row stride k). Output
  * channels four at a time (the last 1-3 by tail predication), each group of four against every
  * row: the channels' parameters are loaded once per group, and per row and 16 values the core
