@@ -3,7 +3,7 @@
 For each target `bash tools/fuzz.sh list` prints, `tools/fuzz.sh <target> $PYRT_FUZZ_SECONDS`
 runs (default 60 s under CI=true, 10 s locally), two targets at a time (the machine has two
 cores). A target that exits non-zero fails with its findings' paths and the sanitizer summary.
-The engine's known-bug reproducers (tests/fuzz/engine/regressions/) are run once each by the
+The reproducers of fixed engine bugs (tests/fuzz/engine/regressions/) are run once each by the
 engine fuzzer under ASan + UBSan.
 
 Marked slow: the sanitizer pass of .ci/run (`-m "not slow"`) leaves these out, the fuzzers
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.slow
 FUZZ_SH = REPO_ROOT / "tools" / "fuzz.sh"
 FUZZ_OUT = REPO_ROOT / "build" / "fuzz-tests"
 ENGINE_REGRESSIONS = REPO_ROOT / "tests" / "fuzz" / "engine" / "regressions"
-# Engine bugs found by fuzzing and not fixed yet, by reproducer name prefix in regressions/.
-# Reproducers of engine bugs not fixed yet (file-name prefix -> the bug): their regression runs
-# and a failing engine fuzz run are expected failures while they still reproduce. Both found so
-# far are fixed: the u16 tensor-index bug (one index type since blob format 2) and the int16
-# SOFTMAX shift of a negative sum (exp tables checked at init).
-KNOWN_ENGINE_BUGS: dict[str, str] = {}
 
 
 def targets() -> list[str]:
@@ -106,18 +100,6 @@ def regression_files() -> list[Path]:
     return sorted(p for p in ENGINE_REGRESSIONS.iterdir() if p.is_file())
 
 
-def known_bug(name: str) -> str | None:
-    return next((why for prefix, why in KNOWN_ENGINE_BUGS.items() if name.startswith(prefix)),
-                None)
-
-
-@lru_cache(maxsize=1)
-def known_bugs_present() -> list[str]:
-    """The known bugs whose reproducers still fail."""
-    return sorted({why for p in regression_files() if (why := known_bug(p.name))
-                   and run_reproducer(p).returncode != 0})
-
-
 def need_clang() -> None:
     r = subprocess.run(["bash", "-c", "command -v clang && command -v cmake"], capture_output=True)
     if r.returncode != 0:
@@ -134,9 +116,6 @@ def test_fuzz_target(target: str, fuzz_runs: dict[str, Future[Run]]) -> None:
     else:
         need_clang()
     run = fuzz_runs[target].result()
-    if run.returncode != 0 and target == "engine" and known_bugs_present():
-        # the known bugs are found again within seconds while they are not fixed
-        pytest.xfail("\n".join(known_bugs_present()) + "\n" + failure_message(target, run))
     assert run.returncode == 0, failure_message(target, run)
 
 
@@ -147,17 +126,7 @@ def test_fuzz_list_names_every_target() -> None:
     assert sorted(targets()) == folders and "engine" in folders
 
 
-def regression_params() -> list[object]:
-    """One per reproducer; those of a known bug not fixed yet are expected to fail."""
-    params: list[object] = []
-    for p in regression_files():
-        why = known_bug(p.name)
-        params.append(pytest.param(p.name, marks=pytest.mark.xfail(strict=False, reason=why)
-                                   if why else ()))
-    return params
-
-
-@pytest.mark.parametrize("name", regression_params())
+@pytest.mark.parametrize("name", [p.name for p in regression_files()])
 def test_engine_regression(name: str) -> None:
     """pyrt_init (+ pyrt_invoke when accepted) on each reproducer: no sanitizer report."""
     need_clang()

@@ -130,6 +130,16 @@ def tflite_fields(b: bytes) -> list[Field]:
         out.extend(Field(first + esize * i, kind, f"{label}[{i}]") for i in range(n))
         return [first + esize * i for i in range(n)]
 
+    def scalar(table: int, slot: int, kind: str, label: str) -> None:
+        f = _field(b, table, slot)
+        if f is not None:
+            out.append(Field(f, kind, label))
+
+    def length(table: int, slot: int, label: str) -> None:
+        v = _vector(b, table, slot)
+        if v:
+            out.append(Field(v[0], "veclen", f"{label}.length", v[2]))
+
     def tables(table: int, slot: int) -> list[int]:
         v = _vector(b, table, slot)
         if v is None:
@@ -137,58 +147,38 @@ def tflite_fields(b: bytes) -> list[Field]:
         lpos, first, n = v
         return [_deref(b, first + 4 * i) for i in range(n)]
 
-    codes = _vector(b, root, 6)
-    if codes:
-        out.append(Field(codes[0], "veclen", "operator_codes.length", codes[2]))
+    length(root, 6, "operator_codes")
     for k, oc in enumerate(tables(root, 6)):
         for slot, kind, name in ((4, "i8", "deprecated_builtin_code"), (8, "i32", "version"),
                                  (10, "i32", "builtin_code")):
-            f = _field(b, oc, slot)
-            if f is not None:
-                out.append(Field(f, kind, f"operator_codes[{k}].{name}"))
-    subs = _vector(b, root, 8)
-    if subs:
-        out.append(Field(subs[0], "veclen", "subgraphs.length", subs[2]))
+            scalar(oc, slot, kind, f"operator_codes[{k}].{name}")
+    length(root, 8, "subgraphs")
     for s, sg in enumerate(tables(root, 8)):
-        tv = _vector(b, sg, 4)
-        if tv:
-            out.append(Field(tv[0], "veclen", f"subgraph{s}.tensors.length", tv[2]))
+        length(sg, 4, f"subgraph{s}.tensors")
         for i, t in enumerate(tables(sg, 4)):
             lab = f"tensor[{i}]"
             vec(t, 4, "i32", f"{lab}.shape", 4)
             for slot, kind, name in ((6, "i8", "type"), (8, "u32", "buffer")):
-                f = _field(b, t, slot)
-                if f is not None:
-                    out.append(Field(f, kind, f"{lab}.{name}"))
+                scalar(t, slot, kind, f"{lab}.{name}")
             qf = _field(b, t, 12)
             if qf is not None:
                 q = _deref(b, qf)
                 vec(q, 8, "f32", f"{lab}.scale", 4)
                 vec(q, 10, "i64", f"{lab}.zero_point", 8)
-                f = _field(b, q, 16)
-                if f is not None:
-                    out.append(Field(f, "i32", f"{lab}.quantized_dimension"))
+                scalar(q, 16, "i32", f"{lab}.quantized_dimension")
         vec(sg, 6, "i32", f"subgraph{s}.inputs", 4)
         vec(sg, 8, "i32", f"subgraph{s}.outputs", 4)
-        ov = _vector(b, sg, 10)
-        if ov:
-            out.append(Field(ov[0], "veclen", f"subgraph{s}.operators.length", ov[2]))
+        length(sg, 10, f"subgraph{s}.operators")
         for i, op in enumerate(tables(sg, 10)):
             lab = f"operator[{i}]"
-            f = _field(b, op, 4)
-            if f is not None:
-                out.append(Field(f, "u32", f"{lab}.opcode_index"))
+            scalar(op, 4, "u32", f"{lab}.opcode_index")
             vec(op, 6, "i32", f"{lab}.inputs", 4)
             vec(op, 8, "i32", f"{lab}.outputs", 4)
-            f = _field(b, op, 10)
-            if f is not None:
-                out.append(Field(f, "u8", f"{lab}.builtin_options_type"))
+            scalar(op, 10, "u8", f"{lab}.builtin_options_type")
             f = _field(b, op, 12)
             if f is not None:
                 out.extend(_table_fields(b, _deref(b, f), f"{lab}.options"))
-    bv = _vector(b, root, 12)
-    if bv:
-        out.append(Field(bv[0], "veclen", "buffers.length", bv[2]))
+    length(root, 12, "buffers")
     for i, buf in enumerate(tables(root, 12)):
         d = _vector(b, buf, 4, 1)
         if d and d[2]:
@@ -347,6 +337,19 @@ def inflate_tensors(data: bytes, rng: random.Random) -> tuple[bytes, list[str]]:
     else:
         op.outputs[slot - len(op.inputs)] = index
     return fmt.write_blob(b), [f"inflate_tensors n_tensors={n}, op index {index}"]
+
+
+def structured_mutant(kind: str, data: bytes, rng: random.Random, max_size: int) -> bytes | None:
+    """The atheris harnesses' structure-aware half: `data` with 1-3 field mutations (mutate), or
+    None when `data` no longer parses as a `kind` ("tflite" or "blob") input."""
+    try:
+        fields = tflite_fields(data) if kind == "tflite" else blob_fields(data)
+    except Exception:  # noqa: BLE001 - not a walkable input any more
+        return None
+    if not fields:
+        return None
+    out, _ = mutate(data, fields, rng, kind, [len(data)])
+    return out[:max_size]
 
 
 def mutate(data: bytes, fields: list[Field], rng: random.Random, kind: str,

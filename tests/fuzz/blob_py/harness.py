@@ -42,13 +42,9 @@ def TestOneInput(data: bytes) -> None:
 def CustomMutator(data: bytes, max_size: int, seed: int) -> bytes:
     rng = random.Random(seed)
     if rng.random() < 0.5:
-        try:
-            fields = mutate_campaign.blob_fields(data)
-        except Exception:  # noqa: BLE001 - not a walkable blob any more
-            fields = []
-        if fields:
-            out, _ = mutate_campaign.mutate(data, fields, rng, "blob", [len(data)])
-            return out[:max_size]
+        mutant = mutate_campaign.structured_mutant("blob", data, rng, max_size)
+        if mutant is not None:
+            return mutant
     out = bytearray(atheris.Mutate(data, max_size))
     if rng.random() < 0.8:
         mutate_campaign.fix_crc(out)  # else almost every byte mutation stops at the CRC

@@ -40,13 +40,9 @@ def TestOneInput(data: bytes) -> None:
 def CustomMutator(data: bytes, max_size: int, seed: int) -> bytes:
     rng = random.Random(seed)
     if rng.random() < 0.5:
-        try:
-            fields = mutate_campaign.tflite_fields(data)
-        except Exception:  # noqa: BLE001 - not a walkable flatbuffer any more
-            fields = []
-        if fields:
-            out, _ = mutate_campaign.mutate(data, fields, rng, "tflite", [len(data)])
-            return out[:max_size]
+        mutant = mutate_campaign.structured_mutant("tflite", data, rng, max_size)
+        if mutant is not None:
+            return mutant
     return atheris.Mutate(data, max_size)
 
 
