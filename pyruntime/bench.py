@@ -34,7 +34,7 @@ import numpy as np
 
 from . import blob as fmt
 from .layer_kinds import kinds_of_blob
-from .opselect import op_layouts_of_blob, ops_of_blob
+from .opselect import op_layouts, op_names
 from .targets import (CapacityError, Target, TargetError, get_target, target_names)
 from .targets import linux as linux_target
 from .targets import qemu
@@ -164,14 +164,14 @@ def bench(blob: bytes, target: str, *, inputs: Sequence[np.ndarray] | None = Non
     build_type = qemu.BUILD_TYPES[opt]
     if ops not in OP_SETS:
         raise TargetError(f"--ops {ops}: use one of {', '.join(OP_SETS)}")
-    model_ops = ops_of_blob(blob)
+    b = fmt.read_blob(blob)
+    model_ops = op_names(b.ops)
     # the model's (operator, layout) pairs: an int8 model's engine has no int16 kernels
-    engine_ops = op_layouts_of_blob(blob) if ops == "model" else None
+    engine_ops = op_layouts(b.ops) if ops == "model" else None
     rows = op_table(blob)
     ins, host_outs, _ = host_run(blob, inputs)
     # 32-bit layout of the engine state (see pyruntime.export_c.state_bytes_32)
     from .export_c import state_bytes_32
-    b = fmt.read_blob(blob)
     state_guess = state_bytes_32(len(b.tensors), len(b.ops))
     start = time.monotonic()
     if t.kind == "mcu":

@@ -28,14 +28,24 @@ def op_name(code: int) -> str:
     return str(op.name)
 
 
+def op_names(ops: Iterable[fmt.OpRecord]) -> list[str]:
+    """Sorted, unique names of the operators of a parsed blob's records."""
+    return sorted({op_name(op.code) for op in ops})
+
+
+def op_layouts(ops: Iterable[fmt.OpRecord]) -> list[str]:
+    """Sorted, unique NAME:VERSION of the (operator, parameter layout) pairs of the records."""
+    return sorted({f"{op_name(op.code)}:{op.version}" for op in ops})
+
+
 def ops_of_blob(blob: bytes) -> list[str]:
     """Sorted, unique names of the operators `blob` uses."""
-    return sorted({op_name(op.code) for op in fmt.read_blob(blob).ops})
+    return op_names(fmt.read_blob(blob).ops)
 
 
 def op_layouts_of_blob(blob: bytes) -> list[str]:
     """Sorted, unique NAME:VERSION of the (operator, parameter layout) pairs `blob` uses."""
-    return sorted({f"{op_name(op.code)}:{op.version}" for op in fmt.read_blob(blob).ops})
+    return op_layouts(fmt.read_blob(blob).ops)
 
 
 def cmake_ops_value(names: Iterable[str]) -> str:
