@@ -85,7 +85,10 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
 
 
 # Kernels the mve set provides (select.h PYRT_MVE_<kernel>), by the operator and path that call
-# them; none needs scratch. Its other kernels are the arm_dsp ones (or the reference).
+# them. Its other kernels are the arm_dsp ones (or the reference).
+MVE_COLS = 4  # kernels/mve/mve.h PYRT_MVE_COLS
+
+
 def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1:
         if op.code == FULLY_CONNECTED:
@@ -96,6 +99,7 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
             pad_h, pad_w = op.params[4], op.params[5]
             if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
                 return 0  # conv_1x1_s8
+            return MVE_COLS * fh * fw * fc  # conv_few_ch_s8 and conv_s8: im2col columns
     return _dsp_scratch(op, graph)
 
 

@@ -39,7 +39,9 @@
 #endif
 
 /* ---- the mve set: one line per kernel it provides ---- */
+#define PYRT_MVE_conv_s8 1
 #define PYRT_MVE_conv_1x1_s8 1
+#define PYRT_MVE_conv_few_ch_s8 1
 #define PYRT_MVE_fully_connected_s8 1
 
 /* ---- the arm_dsp set: one line per kernel it provides ---- */

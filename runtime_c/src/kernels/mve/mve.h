@@ -63,5 +63,15 @@ typedef struct {
 void pyrt_mve_mat_mult(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
                        int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y);
 
+/* Convolution by im2col (im2col.c, conv_s8 and conv_few_ch_s8): PYRT_MVE_COLS output pixels at
+ * a time, each window gathered into a column of the scratch (k bytes, taps in the padding read
+ * the input zero point so that kbias holds), then the columns are the rows of the core. */
+#define PYRT_MVE_COLS 4
+static inline uint32_t pyrt_mve_im2col_bytes(const pyrt_conv_desc *d) {
+  return (uint32_t)(PYRT_MVE_COLS * d->filt.h * d->filt.w * d->filt.c);
+}
+void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                          const int32_t *kbias, int8_t *y, void *scratch);
+
 #endif /* PYRT_SET_MVE */
 #endif /* PYRT_MVE_H */

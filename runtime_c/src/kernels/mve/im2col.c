@@ -1,0 +1,103 @@
+/* mve: convolution by im2col of a few output pixels and the multiply core (mve.h), shared by
+ * conv_s8 (any window, stride, dilation, padding, groups, batches) and conv_few_ch_s8. */
+#include "mve.h"
+
+#if PYRT_USE_MVE(conv_s8) || PYRT_USE_MVE(conv_few_ch_s8)
+
+/* n bytes from src to dst (n <= 0: none), 16 at a time, the last ones by predication. */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
+  for (; n > 0; n -= 16, dst += 16, src += 16) {
+    const mve_pred16_t p = vctp8q((uint32_t)n);
+    vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
+  }
+}
+
+/* n bytes of v at dst (n <= 0: none). */
+static inline void fill_run(int8_t *dst, int8x16_t v, int32_t n) {
+  for (; n > 0; n -= 16, dst += 16) vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
+}
+
+/* The window of the output pixel whose top-left input tap is (iy0, ix0) of image `img`, input
+ * channels c0 .. c0 + filt.c, into col (k bytes, tap-major as the weights). Taps in the padding
+ * read the input zero point zp (x + input_offset = 0 there, so kbias holds). */
+static void im2col(const pyrt_conv_desc *d, const int8_t *img, int32_t iy0, int32_t ix0,
+                   int32_t c0, int8x16_t zp, int8_t *col) {
+  const int32_t fh = d->filt.h, fw = d->filt.w, fc = d->filt.c, in_h = d->in.h, in_w = d->in.w;
+  const int32_t in_c = d->in.c, dil_h = d->dil_h, dil_w = d->dil_w, run = fw * fc;
+  int32_t fy, fx, fx0 = 0, fx1 = fw;
+  const int contiguous = dil_w == 1 && fc == in_c; /* a filter row is one input run */
+  if (contiguous) { /* the taps inside the input: [fx0, fx1) */
+    fx0 = ix0 < 0 ? -ix0 : 0;
+    fx1 = in_w - ix0 < fw ? in_w - ix0 : fw;
+    if (fx1 < fx0) fx1 = fx0;
+  }
+  for (fy = 0; fy < fh; ++fy, col += run) {
+    const int32_t iy = iy0 + fy * dil_h;
+    const int8_t *row;
+    if (iy < 0 || iy >= in_h) {
+      fill_run(col, zp, run);
+      continue;
+    }
+    row = img + iy * in_w * in_c;
+    if (contiguous) {
+      fill_run(col, zp, fx0 * fc);
+      copy_run(col + fx0 * fc, row + (ix0 + fx0) * fc, (fx1 - fx0) * fc);
+      fill_run(col + fx1 * fc, zp, (fw - fx1) * fc);
+    } else {
+      for (fx = 0; fx < fw; ++fx) {
+        const int32_t ix = ix0 + fx * dil_w;
+        if (ix < 0 || ix >= in_w)
+          fill_run(col + fx * fc, zp, fc);
+        else
+          copy_run(col + fx * fc, row + ix * in_c + c0, fc);
+      }
+    }
+  }
+}
+
+void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                          const int32_t *kbias, int8_t *y, void *scratch) {
+  const int32_t k = d->filt.h * d->filt.w * d->filt.c, cout = d->out.c;
+  const int32_t groups = d->in.c / d->filt.c, per_group = cout / groups;
+  const int32_t out_h = d->out.h, out_w = d->out.w, img_bytes = d->in.h * d->in.w * d->in.c;
+  const int32_t n_pix = d->in.n * out_h * out_w;
+  const int8x16_t zp = vdupq_n_s8((int8_t)(-d->input_offset));
+  int8_t *cols = (int8_t *)scratch;
+  int32_t p = 0, b = 0, oy = 0, ox = 0, g, j;
+  pyrt_mve_rows r;
+  r.lines = 1;
+  r.x_line = 0;
+  r.y_line = 0;
+  r.x_step = k;
+  r.y_step = cout;
+  while (p < n_pix) {
+    const int32_t n = n_pix - p < PYRT_MVE_COLS ? n_pix - p : PYRT_MVE_COLS;
+    int32_t pb[PYRT_MVE_COLS], py[PYRT_MVE_COLS], px[PYRT_MVE_COLS];
+    for (j = 0; j < n; ++j) { /* the pixels of this batch */
+      pb[j] = b;
+      py[j] = oy * d->stride_h - d->pad_h;
+      px[j] = ox * d->stride_w - d->pad_w;
+      if (++ox == out_w) {
+        ox = 0;
+        if (++oy == out_h) {
+          oy = 0;
+          ++b;
+        }
+      }
+    }
+    r.n = n;
+    for (g = 0; g < groups; ++g) {
+      const int32_t ch0 = g * per_group;
+      pyrt_quant q;
+      pyrt_mve_mm_out o;
+      q.mult = d->q.mult + ch0;
+      q.shift = d->q.shift + ch0;
+      o = pyrt_mve_out(kbias + ch0, q, 1, d->output_offset, d->act_min, d->act_max);
+      for (j = 0; j < n; ++j)
+        im2col(d, x + pb[j] * img_bytes, py[j], px[j], g * d->filt.c, zp, cols + j * k);
+      pyrt_mve_mat_mult(cols, &r, w + ch0 * k, k, per_group, &o, y + p * cout + ch0);
+    }
+    p += n;
+  }
+}
+#endif
