@@ -13,34 +13,32 @@ typedef struct {
   mve_pred16_t p; /* the group's channels (fewer than four at the end) */
 } group;
 
-/* The four dot products of x with the weight rows b0..b3 (k values each) plus kbias: 16 values
- * per step (one load of x, four of weights, four VMLADAVA), the last k % 16 by predicated loads
- * (zero in the inactive lanes, which read no memory). */
+/* The four dot products of x with the weight rows b0..b3 (k >= 1 values each) plus kbias. One
+ * tail-predicated low-overhead loop (DLSTP/LETP: the last k % 16 lanes are inactive, their loads
+ * read no memory): per 16 values one load of x, four of weights, four VMLADAVA into four scalar
+ * sums (even registers: constraint Te), then two VMOVs put the sums into the lanes. In asm because
+ * GCC 12 neither tail-predicates the loop nor keeps the sums in place (it moves each through r0). */
 PYRT_ALWAYS_INLINE int32x4_t dot4(const int8_t *x, const group *g, int32_t k) {
   const int8_t *b0 = g->b0, *b1 = g->b1, *b2 = g->b2, *b3 = g->b3;
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int32_t n = k >> 4;
+  register int32_t n __asm__("lr") = k;
   int32x4_t r;
-  for (; n > 0; --n) {
-    const int8x16_t v = vldrbq_s8(x);
-    s0 = vmladavaq_s8(s0, v, vldrbq_s8(b0));
-    s1 = vmladavaq_s8(s1, v, vldrbq_s8(b1));
-    s2 = vmladavaq_s8(s2, v, vldrbq_s8(b2));
-    s3 = vmladavaq_s8(s3, v, vldrbq_s8(b3));
-    x += 16;
-    b0 += 16;
-    b1 += 16;
-    b2 += 16;
-    b3 += 16;
-  }
-  if (k & 15) {
-    const mve_pred16_t p = vctp8q((uint32_t)(k & 15));
-    const int8x16_t v = vldrbq_z_s8(x, p);
-    s0 = vmladavaq_s8(s0, v, vldrbq_z_s8(b0, p));
-    s1 = vmladavaq_s8(s1, v, vldrbq_z_s8(b1, p));
-    s2 = vmladavaq_s8(s2, v, vldrbq_z_s8(b2, p));
-    s3 = vmladavaq_s8(s3, v, vldrbq_z_s8(b3, p));
-  }
+  __asm__("dlstp.8 lr, lr\n"
+          "1:\n\t"
+          "vldrb.8 q0, [%[x]], #16\n\t"
+          "vldrb.8 q1, [%[b0]], #16\n\t"
+          "vmladava.s8 %[s0], q0, q1\n\t"
+          "vldrb.8 q1, [%[b1]], #16\n\t"
+          "vmladava.s8 %[s1], q0, q1\n\t"
+          "vldrb.8 q1, [%[b2]], #16\n\t"
+          "vmladava.s8 %[s2], q0, q1\n\t"
+          "vldrb.8 q1, [%[b3]], #16\n\t"
+          "vmladava.s8 %[s3], q0, q1\n\t"
+          "letp lr, 1b"
+          : [x] "+r"(x), [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3),
+            [s0] "+Te"(s0), [s1] "+Te"(s1), [s2] "+Te"(s2), [s3] "+Te"(s3), "+r"(n)
+          :
+          : "q0", "q1", "memory");
   r = vdupq_n_s32(s0);
   r = vsetq_lane_s32(s1, r, 1);
   r = vsetq_lane_s32(s2, r, 2);
