@@ -86,7 +86,7 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
 
 # Kernels the mve set provides (select.h PYRT_MVE_<kernel>), by the operator and path that call
 # them. Its other kernels are the arm_dsp ones (or the reference).
-MVE_COLS = 4  # kernels/mve/mve.h PYRT_MVE_COLS
+MVE_COLS = 8  # kernels/mve/mve.h PYRT_MVE_COLS
 
 
 def _mve_scratch(op: LoweredOp, graph: Graph) -> int:

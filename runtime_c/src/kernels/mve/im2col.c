@@ -4,17 +4,32 @@
 
 #if PYRT_USE_MVE(conv_s8) || PYRT_USE_MVE(conv_few_ch_s8)
 
-/* n bytes from src to dst (n <= 0: none), 16 at a time, the last ones by predication. */
+/* n >= 0 bytes from src to dst: a tail-predicated low-overhead loop (WLSTP/LETP, no iteration
+ * for n = 0), one load and one store per 16 bytes; the last n % 16 by predication. */
 static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
-  for (; n > 0; n -= 16, dst += 16, src += 16) {
-    const mve_pred16_t p = vctp8q((uint32_t)n);
-    vstrbq_p_s8(dst, vldrbq_z_s8(src, p), p);
-  }
+  register int32_t c __asm__("lr") = n;
+  __asm__ volatile("wlstp.8 lr, lr, 2f\n"
+                   "1:\n\t"
+                   "vldrb.8 q0, [%[s]], #16\n\t"
+                   "vstrb.8 q0, [%[d]], #16\n\t"
+                   "letp lr, 1b\n"
+                   "2:"
+                   : [d] "+r"(dst), [s] "+r"(src), "+r"(c)
+                   :
+                   : "q0", "memory");
 }
 
-/* n bytes of v at dst (n <= 0: none). */
+/* n >= 0 bytes of v at dst, likewise. */
 static inline void fill_run(int8_t *dst, int8x16_t v, int32_t n) {
-  for (; n > 0; n -= 16, dst += 16) vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
+  register int32_t c __asm__("lr") = n;
+  __asm__ volatile("wlstp.8 lr, lr, 2f\n"
+                   "1:\n\t"
+                   "vstrb.8 %q[v], [%[d]], #16\n\t"
+                   "letp lr, 1b\n"
+                   "2:"
+                   : [d] "+r"(dst), "+r"(c)
+                   : [v] "w"(v)
+                   : "memory");
 }
 
 /* The window of the output pixel whose top-left input tap is (iy0, ix0) of image `img`, input

@@ -66,7 +66,7 @@ void pyrt_mve_mat_mult(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w,
 /* Convolution by im2col (im2col.c, conv_s8 and conv_few_ch_s8): PYRT_MVE_COLS output pixels at
  * a time, each window gathered into a column of the scratch (k bytes, taps in the padding read
  * the input zero point so that kbias holds), then the columns are the rows of the core. */
-#define PYRT_MVE_COLS 4
+#define PYRT_MVE_COLS 8
 static inline uint32_t pyrt_mve_im2col_bytes(const pyrt_conv_desc *d) {
   return (uint32_t)(PYRT_MVE_COLS * d->filt.h * d->filt.w * d->filt.c);
 }
