@@ -35,7 +35,7 @@ static inline void fill_run(int8_t *dst, int8x16_t v, int32_t n) {
 /* The window of the output pixel whose top-left input tap is (iy0, ix0) of image `img`, input
  * channels c0 .. c0 + filt.c, into col (k bytes, tap-major as the weights). Taps in the padding
  * read the input zero point zp (x + input_offset = 0 there, so kbias holds). */
-static void im2col(const pyrt_conv_desc *d, const int8_t *img, int32_t iy0, int32_t ix0,
+static __attribute__((noinline)) void im2col(const pyrt_conv_desc *d, const int8_t *img, int32_t iy0, int32_t ix0,
                    int32_t c0, int8x16_t zp, int8_t *col) {
   const int32_t fh = d->filt.h, fw = d->filt.w, fc = d->filt.c, in_h = d->in.h, in_w = d->in.w;
   const int32_t in_c = d->in.c, dil_h = d->dil_h, dil_w = d->dil_w, run = fw * fc;
@@ -45,6 +45,12 @@ static void im2col(const pyrt_conv_desc *d, const int8_t *img, int32_t iy0, int3
     fx0 = ix0 < 0 ? -ix0 : 0;
     fx1 = in_w - ix0 < fw ? in_w - ix0 : fw;
     if (fx1 < fx0) fx1 = fx0;
+    if (fx0 == 0 && fx1 == fw && iy0 >= 0 && iy0 + (fh - 1) * dil_h < in_h) {
+      /* inside the input: fh runs, dil_h input rows apart */
+      const int8_t *src = img + (iy0 * in_w + ix0) * in_c;
+      for (fy = 0; fy < fh; ++fy, col += run, src += dil_h * in_w * in_c) copy_run(col, src, run);
+      return;
+    }
   }
   for (fy = 0; fy < fh; ++fy, col += run) {
     const int32_t iy = iy0 + fy * dil_h;
