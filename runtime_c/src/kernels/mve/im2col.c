@@ -35,8 +35,9 @@ static inline void fill_run(int8_t *dst, int8x16_t v, int32_t n) {
 /* The window of the output pixel whose top-left input tap is (iy0, ix0) of image `img`, input
  * channels c0 .. c0 + filt.c, into col (k bytes, tap-major as the weights). Taps in the padding
  * read the input zero point zp (x + input_offset = 0 there, so kbias holds). */
-static __attribute__((noinline)) void im2col(const pyrt_conv_desc *d, const int8_t *img, int32_t iy0, int32_t ix0,
-                   int32_t c0, int8x16_t zp, int8_t *col) {
+static __attribute__((noinline)) void im2col(const pyrt_conv_desc *d, const int8_t *img,
+                                             int32_t iy0, int32_t ix0, int32_t c0, int8x16_t zp,
+                                             int8_t *col) {
   const int32_t fh = d->filt.h, fw = d->filt.w, fc = d->filt.c, in_h = d->in.h, in_w = d->in.w;
   const int32_t in_c = d->in.c, dil_h = d->dil_h, dil_w = d->dil_w, run = fw * fc;
   int32_t fy, fx, fx0 = 0, fx1 = fw;
@@ -45,12 +46,6 @@ static __attribute__((noinline)) void im2col(const pyrt_conv_desc *d, const int8
     fx0 = ix0 < 0 ? -ix0 : 0;
     fx1 = in_w - ix0 < fw ? in_w - ix0 : fw;
     if (fx1 < fx0) fx1 = fx0;
-    if (fx0 == 0 && fx1 == fw && iy0 >= 0 && iy0 + (fh - 1) * dil_h < in_h) {
-      /* inside the input: fh runs, dil_h input rows apart */
-      const int8_t *src = img + (iy0 * in_w + ix0) * in_c;
-      for (fy = 0; fy < fh; ++fy, col += run, src += dil_h * in_w * in_c) copy_run(col, src, run);
-      return;
-    }
   }
   for (fy = 0; fy < fh; ++fy, col += run) {
     const int32_t iy = iy0 + fy * dil_h;
@@ -83,8 +78,14 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
   const int32_t out_h = d->out.h, out_w = d->out.w, img_bytes = d->in.h * d->in.w * d->in.c;
   const int32_t n_pix = d->in.n * out_h * out_w;
   const int8x16_t zp = vdupq_n_s8((int8_t)(-d->input_offset));
+  const int32_t fh = d->filt.h, run = d->filt.w * d->filt.c;
+  const int32_t in_w = d->in.w, in_c = d->in.c, row_step = d->dil_h * in_w * in_c;
+  /* windows inside the input are fh runs of run bytes, row_step apart (one group, no horizontal
+   * dilation): copied here, the others by im2col() */
+  const int32_t iy_max = d->in.h - (fh - 1) * d->dil_h, ix_max = in_w - d->filt.w;
+  const int runs = d->dil_w == 1 && d->filt.c == in_c;
   int8_t *cols = (int8_t *)scratch;
-  int32_t p = 0, b = 0, oy = 0, ox = 0, g, j;
+  int32_t p = 0, b = 0, oy = 0, ox = 0, g, j, fy;
   pyrt_mve_rows r;
   r.lines = 1;
   r.x_line = 0;
@@ -114,8 +115,16 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
       q.mult = d->q.mult + ch0;
       q.shift = d->q.shift + ch0;
       o = pyrt_mve_out(kbias + ch0, q, 1, d->output_offset, d->act_min, d->act_max);
-      for (j = 0; j < n; ++j)
-        im2col(d, x + pb[j] * img_bytes, py[j], px[j], g * d->filt.c, zp, cols + j * k);
+      for (j = 0; j < n; ++j) {
+        const int8_t *img = x + pb[j] * img_bytes;
+        int8_t *col = cols + j * k;
+        if (runs && py[j] >= 0 && py[j] < iy_max && px[j] >= 0 && px[j] <= ix_max) {
+          const int8_t *src = img + (py[j] * in_w + px[j]) * in_c;
+          for (fy = 0; fy < fh; ++fy, col += run, src += row_step) copy_run(col, src, run);
+        } else {
+          im2col(d, img, py[j], px[j], g * d->filt.c, zp, col);
+        }
+      }
       pyrt_mve_mat_mult(cols, &r, w + ch0 * k, k, per_group, &o, y + p * cout + ch0);
     }
     p += n;
