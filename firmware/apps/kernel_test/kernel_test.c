@@ -823,7 +823,8 @@ static int conv_geometry(kt_rng *r, int route, kt_window *win, pyrt_conv_desc *d
       } else {
         if ((route == ROUTE_CONV || route == ROUTE_CONV_ANY) && one_in(r, 4))
           groups = rnd_in(r, 2, 4);
-        fc = rnd_channels(r, 40);
+        /* 1x1: sometimes rows of 64+ values (the mve core's two-row path) */
+        fc = route == ROUTE_CONV_1X1 && one_in(r, 4) ? rnd_in(r, 41, 100) : rnd_channels(r, 40);
       }
       win->in.c = fc * groups;
       win->out.c = rnd_channels(r, 33) * groups;
