@@ -5,10 +5,6 @@
 
 #define PYRT_ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* Rows of at least this many values take the two rows x three channels path (many_rows). */
-#ifndef PYRT_MVE_PAIR_K
-#define PYRT_MVE_PAIR_K 64
-#endif
 
 /* One group of four output channels: weight rows, predicate and per-channel parameters. */
 typedef struct {
@@ -21,7 +17,7 @@ typedef struct {
 /* The four dot products of x with the weight rows b0..b3 (k >= 1 values each) plus kbias. One
  * tail-predicated low-overhead loop (DLSTP/LETP: the last k % 16 lanes are inactive, their loads
  * read no memory): per 16 values one load of x, four of weights, four VMLADAVA into four scalar
- * sums (even registers: constraint Te), then two VMOVs put the sums into the lanes. In asm because
+ * sums (even registers: constraint Te), then put into the lanes of one vector. In asm because
  * GCC 12 neither tail-predicates the loop nor keeps the sums in place (it moves each through r0). */
 PYRT_ALWAYS_INLINE int32x4_t dot4(const int8_t *x, const group *g, int32_t k) {
   const int8_t *b0 = g->b0, *b1 = g->b1, *b2 = g->b2, *b3 = g->b3;
@@ -213,17 +209,22 @@ static void rows_by_2x3(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w
   }
 }
 
-/* Several rows: lines of evenly spaced rows are one line; two rows x three channels pays (its
- * channels' parameters and the per-row requantization cost about as much as with four, its inner
- * loop less) from long rows on, with every row in one line. */
+/* Several rows: lines of evenly spaced rows are one line; then the cheaper of one row x four
+ * channels and two rows x three channels (one line only), by the instructions each spends per
+ * two rows as GCC 12 -O2 compiles them (counted under QEMU): 1x4 about 33 per row and group
+ * besides its 10 per 16 values, 2x3 about 58 per pair of rows and group besides its 12 per 16
+ * values, but a third more groups (16 channels: 6 groups of 3 against 4 of 4). */
 static void many_rows(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
                       int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+  const int32_t steps = (k + 15) >> 4;
+  const int32_t cost_2x3 = (n_ch + 2) / 3 * (58 + 12 * steps);
+  const int32_t cost_1x4 = (n_ch + 3) / 4 * 2 * (33 + 10 * steps);
   pyrt_mve_rows one = *r;
   if (r->lines > 1 && r->x_line == r->n * r->x_step && r->y_line == r->n * r->y_step) {
     one.n = r->lines * r->n;
     one.lines = 1;
   }
-  if (one.lines == 1 && k >= PYRT_MVE_PAIR_K)
+  if (one.lines == 1 && cost_2x3 < cost_1x4)
     rows_by_2x3(x, &one, w, k, n_ch, o, y);
   else
     rows_by_4(x, &one, w, k, n_ch, o, y);
