@@ -71,21 +71,35 @@ static __attribute__((noinline)) void im2col(const pyrt_conv_desc *d, const int8
   }
 }
 
+/* A window inside the input: fh runs of `run` bytes, `step` apart; runs of up to 16 bytes (first
+ * layers) one predicated load and store each. */
+static inline void copy_rows(int8_t *col, const int8_t *src, int32_t fh, int32_t run,
+                             int32_t step) {
+  int32_t fy;
+  if (run <= 16) {
+    const mve_pred16_t p = vctp8q((uint32_t)run);
+    for (fy = 0; fy < fh; ++fy, col += run, src += step) vstrbq_p_s8(col, vldrbq_z_s8(src, p), p);
+  } else {
+    for (fy = 0; fy < fh; ++fy, col += run, src += step) copy_run(col, src, run);
+  }
+}
+
 void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                           const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t k = d->filt.h * d->filt.w * d->filt.c, cout = d->out.c;
   const int32_t groups = d->in.c / d->filt.c, per_group = cout / groups;
   const int32_t out_h = d->out.h, out_w = d->out.w, img_bytes = d->in.h * d->in.w * d->in.c;
   const int32_t n_pix = d->in.n * out_h * out_w;
+  const int32_t stride_h = d->stride_h, stride_w = d->stride_w, pad_h = d->pad_h, pad_w = d->pad_w;
   const int8x16_t zp = vdupq_n_s8((int8_t)(-d->input_offset));
   const int32_t fh = d->filt.h, run = d->filt.w * d->filt.c;
   const int32_t in_w = d->in.w, in_c = d->in.c, row_step = d->dil_h * in_w * in_c;
   /* windows inside the input are fh runs of run bytes, row_step apart (one group, no horizontal
-   * dilation): copied here, the others by im2col() */
+   * dilation): copied by copy_rows from src[j], the others by im2col() */
   const int32_t iy_max = d->in.h - (fh - 1) * d->dil_h, ix_max = in_w - d->filt.w;
   const int runs = d->dil_w == 1 && d->filt.c == in_c;
   int8_t *cols = (int8_t *)scratch;
-  int32_t p = 0, b = 0, oy = 0, ox = 0, g, j, fy;
+  int32_t p = 0, b = 0, oy = 0, ox = 0, g, j;
   pyrt_mve_rows r;
   r.lines = 1;
   r.x_line = 0;
@@ -94,11 +108,15 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
   r.y_step = cout;
   while (p < n_pix) {
     const int32_t n = n_pix - p < PYRT_MVE_COLS ? n_pix - p : PYRT_MVE_COLS;
+    const int8_t *src[PYRT_MVE_COLS];
     int32_t pb[PYRT_MVE_COLS], py[PYRT_MVE_COLS], px[PYRT_MVE_COLS];
     for (j = 0; j < n; ++j) { /* the pixels of this batch */
+      const int32_t iy0 = oy * stride_h - pad_h, ix0 = ox * stride_w - pad_w;
+      const int inside = runs && iy0 >= 0 && iy0 < iy_max && ix0 >= 0 && ix0 <= ix_max;
+      src[j] = inside ? x + b * img_bytes + (iy0 * in_w + ix0) * in_c : (const int8_t *)0;
       pb[j] = b;
-      py[j] = oy * d->stride_h - d->pad_h;
-      px[j] = ox * d->stride_w - d->pad_w;
+      py[j] = iy0;
+      px[j] = ix0;
       if (++ox == out_w) {
         ox = 0;
         if (++oy == out_h) {
@@ -116,14 +134,10 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
       q.shift = d->q.shift + ch0;
       o = pyrt_mve_out(kbias + ch0, q, 1, d->output_offset, d->act_min, d->act_max);
       for (j = 0; j < n; ++j) {
-        const int8_t *img = x + pb[j] * img_bytes;
-        int8_t *col = cols + j * k;
-        if (runs && py[j] >= 0 && py[j] < iy_max && px[j] >= 0 && px[j] <= ix_max) {
-          const int8_t *src = img + (py[j] * in_w + px[j]) * in_c;
-          for (fy = 0; fy < fh; ++fy, col += run, src += row_step) copy_run(col, src, run);
-        } else {
-          im2col(d, img, py[j], px[j], g * d->filt.c, zp, col);
-        }
+        if (src[j])
+          copy_rows(cols + j * k, src[j], fh, run, row_step);
+        else
+          im2col(d, x + pb[j] * img_bytes, py[j], px[j], g * d->filt.c, zp, cols + j * k);
       }
       pyrt_mve_mat_mult(cols, &r, w + ch0 * k, k, per_group, &o, y + p * cout + ch0);
     }
