@@ -50,10 +50,11 @@ static inline pyrt_mve_mm_out pyrt_mve_out(const int32_t *kbias, pyrt_quant q, i
 }
 
 /* The multiply core: rows of k int8 values times the n_ch weight rows w (row stride k). Output
- * channels four at a time (the last 1-3 by tail predication), each group of four against every
- * row: the channels' parameters are loaded once per group, and per row and 16 values the core
- * spends one load of the row, four of weights and four VMLADAVA. The rows are `lines` of
- * `n` rows each (the first at x + i * x_line, then x_step apart), their outputs likewise at
+ * channels in groups (the last by predication), each group against every row: the channels'
+ * parameters are loaded once per group; per 16 values either one row x four channels (one load
+ * of the row, four of weights, four VMLADAVA) or two rows x three channels (two, three and six),
+ * whichever costs fewer instructions for k and n_ch (mat_mult.c). The rows are `lines` of `n` rows
+ * each (the first at x + i * x_line, then x_step apart), their outputs likewise at
  * y + i * y_line + j * y_step. No scratch, any alignment of x, w and y. */
 typedef struct {
   int32_t lines, x_line, y_line; /* lines of rows */
