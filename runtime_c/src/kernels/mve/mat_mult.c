@@ -209,25 +209,37 @@ static void rows_by_2x3(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w
   }
 }
 
-/* Several rows: lines of evenly spaced rows are one line; then the cheaper of one row x four
- * channels and two rows x three channels (one line only), by the instructions each spends per
- * two rows as GCC 12 -O2 compiles them (counted under QEMU): 1x4 about 33 per row and group
- * besides its 10 per 16 values, 2x3 about 58 per pair of rows and group besides its 12 per 16
- * values, but a third more groups (16 channels: 6 groups of 3 against 4 of 4). */
+/* Several rows: lines of evenly spaced rows are one line; then the cheapest of one row x four
+ * channels, two rows x three channels (one line only) and, for a channel count of 3m + 1, 2x3 on
+ * all but the last four channels and 1x4 on those (16 channels: 4 groups of 3 and one of 4), by
+ * the instructions each spends per two rows as GCC 12 -O2 compiles them (counted under QEMU):
+ * 1x4 about 33 per row and group besides its 10 per 16 values, 2x3 about 58 per pair of rows and
+ * group besides its 12 per 16 values. */
 static void many_rows(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
                       int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
-  const int32_t steps = (k + 15) >> 4;
-  const int32_t cost_2x3 = (n_ch + 2) / 3 * (58 + 12 * steps);
-  const int32_t cost_1x4 = (n_ch + 3) / 4 * 2 * (33 + 10 * steps);
+  const int32_t steps = (k + 15) >> 4, pair3 = 58 + 12 * steps, pair4 = 2 * (33 + 10 * steps);
+  const int32_t cost_2x3 = (n_ch + 2) / 3 * pair3, cost_1x4 = (n_ch + 3) / 4 * pair4;
+  const int32_t cost_mix = n_ch % 3 == 1 && n_ch > 4 ? (n_ch - 4) / 3 * pair3 + pair4 : cost_1x4;
   pyrt_mve_rows one = *r;
   if (r->lines > 1 && r->x_line == r->n * r->x_step && r->y_line == r->n * r->y_step) {
     one.n = r->lines * r->n;
     one.lines = 1;
   }
-  if (one.lines == 1 && cost_2x3 < cost_1x4)
-    rows_by_2x3(x, &one, w, k, n_ch, o, y);
-  else
+  if (one.lines > 1 || (cost_1x4 <= cost_2x3 && cost_1x4 <= cost_mix)) {
     rows_by_4(x, &one, w, k, n_ch, o, y);
+  } else if (cost_2x3 <= cost_mix) {
+    rows_by_2x3(x, &one, w, k, n_ch, o, y);
+  } else { /* the first n_ch - 4 channels by 2x3, the last four by 1x4 */
+    const int32_t c0 = n_ch - 4;
+    pyrt_mve_mm_out last = *o;
+    last.kbias += c0;
+    if (last.per_channel) {
+      last.q.mult += c0;
+      last.q.shift += c0;
+    }
+    rows_by_2x3(x, &one, w, k, c0, o, y);
+    rows_by_4(x, &one, w + c0 * k, k, 4, &last, y + c0);
+  }
 }
 
 void pyrt_mve_mat_mult(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
