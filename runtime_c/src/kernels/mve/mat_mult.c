@@ -18,7 +18,8 @@ typedef struct {
  * tail-predicated low-overhead loop (DLSTP/LETP: the last k % 16 lanes are inactive, their loads
  * read no memory): per 16 values one load of x, four of weights, four VMLADAVA into four scalar
  * sums (even registers: constraint Te), then put into the lanes of one vector. In asm because
- * GCC 12 neither tail-predicates the loop nor keeps the sums in place (it moves each through r0). */
+ * GCC 12 neither tail-predicates the loop nor keeps the sums in place (it moves each through
+ * r0). */
 PYRT_ALWAYS_INLINE int32x4_t dot4(const int8_t *x, const group *g, int32_t k) {
   const int8_t *b0 = g->b0, *b1 = g->b1, *b2 = g->b2, *b3 = g->b3;
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -171,8 +172,8 @@ PYRT_ALWAYS_INLINE void one_row(const int8_t *x, const int8_t *w, int32_t k, int
 
 /* Several rows, channels four at a time (one row x four channels, dot4): each group's parameters
  * loaded once and used for every row. */
-static void rows_by_4(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
-                      int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+PYRT_ALWAYS_INLINE void rows_by_4(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w,
+                                  int32_t k, int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
   group g;
   int32_t ch;
   for (ch = 0; ch + 4 <= n_ch; ch += 4) {
