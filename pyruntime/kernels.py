@@ -85,7 +85,9 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
 
 
 # Kernels the mve set provides (select.h PYRT_MVE_<kernel>), by the operator and path that call
-# them; none needs scratch. Its other kernels are the arm_dsp ones (or the reference).
+# them, where their scratch differs from the arm_dsp rule: its ADD/SUB use the same input tables
+# (kernels/mve/elementwise.h), pooling and MUL need none; its other kernels are the arm_dsp ones
+# (or the reference).
 def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1:
         if op.code == FULLY_CONNECTED:

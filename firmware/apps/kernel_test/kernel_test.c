@@ -976,8 +976,21 @@ static int pool_case(kt_case *c, kt_pool_fn fast, kt_pool_fn ref, int report_it)
     w->in.n = one_in(r, 5) ? 2 : 1;
     w->f_h = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
     w->f_w = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
-    if (!rnd_window(r, w, big ? 16 : 1, big ? 24 : 12, 1, 1) ||
-        !pool_axis_ok(w->in.h, w->f_h, w->stride_h, w->pad_h, w->out.h) ||
+    if (one_in(r, 12)) { /* one window row of more than 256 taps (mve average pool passes) */
+      w->in.h = rnd_in(r, 1, 3);
+      w->in.w = rnd_in(r, 257, 300);
+      w->f_h = rnd_in(r, 1, w->in.h);
+      w->f_w = w->in.w - rnd_in(r, 0, 3);
+      w->stride_h = w->stride_w = rnd_in(r, 1, 2);
+      w->same_h = w->same_w = 0; /* VALID: a few outputs, so the case stays small */
+      w->out.n = w->in.n;
+      if (!window_axis(w->in.h, w->f_h, w->stride_h, 1, w->same_h, &w->out.h, &w->pad_h) ||
+          !window_axis(w->in.w, w->f_w, w->stride_w, 1, w->same_w, &w->out.w, &w->pad_w))
+        continue;
+    } else if (!rnd_window(r, w, big ? 16 : 1, big ? 24 : 12, 1, 1)) {
+      continue;
+    }
+    if (!pool_axis_ok(w->in.h, w->f_h, w->stride_h, w->pad_h, w->out.h) ||
         !pool_axis_ok(w->in.w, w->f_w, w->stride_w, w->pad_w, w->out.w))
       continue;
     w->in.c = w->out.c = rnd_channels(r, 40);
