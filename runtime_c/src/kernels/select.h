@@ -46,6 +46,7 @@
 #define PYRT_MVE_mul_s8 1
 #define PYRT_MVE_avg_pool_s8 1
 #define PYRT_MVE_max_pool_s8 1
+#define PYRT_MVE_softmax_s8 1
 
 /* ---- the arm_dsp set: one line per kernel it provides ---- */
 #define PYRT_DSP_conv_s8 1
