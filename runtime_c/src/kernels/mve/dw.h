@@ -1,0 +1,225 @@
+/*
+ * mve depthwise convolution, int8, shared by dw_conv_3x3_s8 and dw_conv_s8 (each instantiates
+ * pyrt_mve_dw with its constant flags).
+ *
+ * Four output channels per int32x4 vector, all output pixels per block of four channels (the
+ * block's requantization parameters are loaded once): VLDRB.S32 widens four channels of one tap
+ * (a gather by channel / depth multiplier when that is > 1), VMLA accumulates them. Up to four
+ * output pixels of a row whose windows share their valid taps go together, so each weight
+ * vector is loaded once per tap for all of them. Windows inside the input start from kbias (the
+ * input offset folded in); windows clipped by padding start from the bias and add input_offset x
+ * the sum of their valid taps' weights at the end (TFLite skips the padded taps). The channel
+ * tail (C % 4) uses predicated loads and stores. Exact requantization (pyrt_mve_requant). No
+ * scratch, any alignment.
+ */
+#ifndef PYRT_MVE_DW_H
+#define PYRT_MVE_DW_H
+
+#include "mve.h"
+
+#if PYRT_SET_MVE
+/* One block of four output channels [cb, cb + 4): start values and requantization. */
+typedef struct {
+  int32x4_t kb, bias, mult, lsh, rsh, lo, hi;
+  uint32x4_t xoff; /* depth multiplier > 1: each lane's input channel (gather offsets) */
+  int32_t in_off, out_off;
+  mve_pred16_t p; /* the block's channels (fewer than four in the tail block) */
+} pyrt_mve_dw_block;
+
+/* The taps [*lo, *hi) of one filter axis (size taps, dil apart, the first at input coordinate
+ * start) that fall inside [0, extent); empty when the window misses the input. */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_taps(int32_t start, int32_t dil, int32_t size,
+                                         int32_t extent, int32_t *lo, int32_t *hi) {
+  int32_t a = 0, b = size;
+  if (start < 0) a = (-start + dil - 1) / dil;
+  if (start + (size - 1) * dil >= extent) b = start < extent ? (extent - 1 - start) / dil + 1 : 0;
+  if (a > size) a = size;
+  *lo = a;
+  *hi = b > a ? b : a;
+}
+
+/* Four channels of one input tap: x is the tap's pixel + cb (dm1) or the pixel (gather). */
+PYRT_ALWAYS_INLINE int32x4_t pyrt_mve_dw_ldx(const int8_t *x, const pyrt_mve_dw_block *b,
+                                             int tail, int dm1) {
+  if (dm1) return tail ? vldrbq_z_s32(x, b->p) : vldrbq_s32(x);
+  return tail ? vldrbq_gather_offset_z_s32(x, b->xoff, b->p) : vldrbq_gather_offset_s32(x, b->xoff);
+}
+
+PYRT_ALWAYS_INLINE int32x4_t pyrt_mve_dw_ldw(const int8_t *w, const pyrt_mve_dw_block *b,
+                                             int tail) {
+  return tail ? vldrbq_z_s32(w, b->p) : vldrbq_s32(w);
+}
+
+/* Requantize, add the output offset, clamp, store four channels. */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_store(int8_t *y, int32x4_t acc, const pyrt_mve_dw_block *b,
+                                          int tail) {
+  int32x4_t r = vaddq_n_s32(pyrt_mve_requant(acc, b->mult, b->lsh, b->rsh), b->out_off);
+  r = vminq_s32(vmaxq_s32(r, b->lo), b->hi);
+  if (tail)
+    vstrbq_p_s32(y, r, b->p);
+  else
+    vstrbq_s32(y, r);
+}
+
+/* Filter geometry in bytes: taps x_fy / x_fx apart in the input, w_fy / w_fx in the weights. */
+typedef struct {
+  int32_t x_fy, x_fx, w_fy, w_fx;
+} pyrt_mve_dw_steps;
+
+/* n (1 to 4) output pixels, xs bytes apart in the input and ys in the output, whose windows
+ * have the same valid taps: nfy rows x nfx columns, the first at x and w. `clipped`: the
+ * windows lose taps to padding (start from the bias, add the input offset per valid weight). */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_pixels(const int8_t *x, int32_t xs, const int8_t *w,
+                                           int32_t nfy, int32_t nfx, const pyrt_mve_dw_steps *s,
+                                           const pyrt_mve_dw_block *b, int8_t *y, int32_t ys,
+                                           int n, int clipped, int tail, int dm1) {
+  const int32x4_t a = clipped ? b->bias : b->kb;
+  int32x4_t a0 = a, a1 = a, a2 = a, a3 = a, ws = vdupq_n_s32(0);
+  int32_t fy, fx;
+  for (fy = 0; fy < nfy; ++fy) {
+    const int8_t *xr = x + fy * s->x_fy, *wr = w + fy * s->w_fy;
+    for (fx = 0; fx < nfx; ++fx) {
+      const int8_t *xt = xr + fx * s->x_fx;
+      const int32x4_t wv = pyrt_mve_dw_ldw(wr + fx * s->w_fx, b, tail);
+      if (clipped) ws = vaddq_s32(ws, wv);
+      a0 = vaddq_s32(a0, vmulq_s32(pyrt_mve_dw_ldx(xt, b, tail, dm1), wv));
+      if (n > 1) a1 = vaddq_s32(a1, vmulq_s32(pyrt_mve_dw_ldx(xt + xs, b, tail, dm1), wv));
+      if (n > 2) a2 = vaddq_s32(a2, vmulq_s32(pyrt_mve_dw_ldx(xt + 2 * xs, b, tail, dm1), wv));
+      if (n > 3) a3 = vaddq_s32(a3, vmulq_s32(pyrt_mve_dw_ldx(xt + 3 * xs, b, tail, dm1), wv));
+    }
+  }
+  if (clipped) {
+    a0 = vmlaq_n_s32(a0, ws, b->in_off);
+    a1 = vmlaq_n_s32(a1, ws, b->in_off);
+    a2 = vmlaq_n_s32(a2, ws, b->in_off);
+    a3 = vmlaq_n_s32(a3, ws, b->in_off);
+  }
+  pyrt_mve_dw_store(y, a0, b, tail);
+  if (n > 1) pyrt_mve_dw_store(y + ys, a1, b, tail);
+  if (n > 2) pyrt_mve_dw_store(y + 2 * ys, a2, b, tail);
+  if (n > 3) pyrt_mve_dw_store(y + 3 * ys, a3, b, tail);
+}
+
+/* The columns [ox0, ox1) whose windows lie inside the input rows' width, n of them: groups of
+ * four, then the rest. k3: a 3x3 filter (constant tap counts). */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_run(const int8_t *x, int32_t xs, const int8_t *w,
+                                        int32_t nfy, int32_t nfx, const pyrt_mve_dw_steps *s,
+                                        const pyrt_mve_dw_block *b, int8_t *y, int32_t ys,
+                                        int32_t n, int clipped, int tail, int dm1, int k3) {
+  if (k3) {
+    nfx = 3;
+    if (!clipped) nfy = 3;
+  }
+  for (; n >= 4; n -= 4, x += 4 * xs, y += 4 * ys)
+    pyrt_mve_dw_pixels(x, xs, w, nfy, nfx, s, b, y, ys, 4, clipped, tail, dm1);
+  if (n == 3)
+    pyrt_mve_dw_pixels(x, xs, w, nfy, nfx, s, b, y, ys, 3, clipped, tail, dm1);
+  else if (n == 2)
+    pyrt_mve_dw_pixels(x, xs, w, nfy, nfx, s, b, y, ys, 2, clipped, tail, dm1);
+  else if (n == 1)
+    pyrt_mve_dw_pixels(x, xs, w, nfy, nfx, s, b, y, ys, 1, clipped, tail, dm1);
+}
+
+/* The block's parameters: channels [cb, cb + 4) of C (fewer in the tail block). */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_block_of(const pyrt_conv_desc *d, const int32_t *bias,
+                                             const int32_t *kbias, int32_t cb,
+                                             pyrt_mve_dw_block *b, int tail, int dm1) {
+  const int32x4_t zero = vdupq_n_s32(0);
+  int32x4_t sh;
+  b->p = tail ? vctp32q((uint32_t)(d->out.c - cb)) : (mve_pred16_t)0xffff;
+  b->kb = vldrwq_z_s32(kbias + cb, b->p);
+  b->bias = bias ? vldrwq_z_s32(bias + cb, b->p) : zero;
+  b->mult = vldrwq_z_s32(d->q.mult + cb, b->p);
+  sh = vldrbq_z_s32(d->q.shift + cb, b->p);
+  b->lsh = vmaxq_s32(sh, zero);
+  b->rsh = vminq_s32(sh, zero);
+  b->lo = vdupq_n_s32(d->act_min);
+  b->hi = vdupq_n_s32(d->act_max);
+  b->in_off = d->input_offset;
+  b->out_off = d->output_offset;
+  if (dm1) {
+    b->xoff = vdupq_n_u32(0);
+  } else { /* lane i reads input channel (cb + i) / depth_mult */
+    uint32_t o[4];
+    int32_t i;
+    for (i = 0; i < 4; ++i) o[i] = (uint32_t)((cb + i) / d->depth_mult);
+    b->xoff = vld1q_u32(o);
+  }
+}
+
+/* Every output row of one image for one block of channels; output columns [ox0, ox1) have
+ * windows inside the input's width. */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw_rows(const pyrt_conv_desc *d, const int8_t *xn,
+                                         const int8_t *w, const pyrt_mve_dw_block *b, int8_t *yn,
+                                         int32_t cb, int32_t ox0, int32_t ox1, int tail, int dm1,
+                                         int k3) {
+  const int32_t cin = d->in.c, C = d->out.c, W = d->in.w, OW = d->out.w;
+  const int32_t fh = k3 ? 3 : d->filt.h, fw = k3 ? 3 : d->filt.w;
+  const int32_t dil_h = k3 ? 1 : d->dil_h, dil_w = k3 ? 1 : d->dil_w;
+  const int32_t sw = d->stride_w, pw = d->pad_w;
+  pyrt_mve_dw_steps s;
+  int32_t oy, ox;
+  s.x_fy = dil_h * W * cin;
+  s.x_fx = dil_w * cin;
+  s.w_fy = fw * C;
+  s.w_fx = C;
+  for (oy = 0; oy < d->out.h; ++oy) {
+    const int32_t iy0 = oy * d->stride_h - d->pad_h;
+    int32_t fy0, fy1, nfy;
+    const int8_t *xr, *wr;
+    int8_t *yr = yn + oy * OW * C + cb;
+    pyrt_mve_dw_taps(iy0, dil_h, fh, d->in.h, &fy0, &fy1);
+    nfy = fy1 - fy0;
+    /* the row's first valid tap (channel cb with dm1, else the pixel) */
+    xr = xn + (iy0 + fy0 * dil_h) * W * cin + (dm1 ? cb : 0);
+    wr = w + fy0 * s.w_fy + cb;
+    for (ox = 0; ox < OW; ++ox) {
+      int32_t ix0, fx0, fx1;
+      if (ox == ox0 && ox1 > ox0) { /* the columns inside: groups of pixels */
+        const int8_t *xi = xr + (ox0 * sw - pw) * cin;
+        if (nfy != fh)
+          pyrt_mve_dw_run(xi, sw * cin, wr, nfy, fw, &s, b, yr + ox0 * C, C, ox1 - ox0, 1, tail,
+                          dm1, k3);
+        else
+          pyrt_mve_dw_run(xi, sw * cin, wr, nfy, fw, &s, b, yr + ox0 * C, C, ox1 - ox0, 0, tail,
+                          dm1, k3);
+        ox = ox1 - 1;
+        continue;
+      }
+      ix0 = ox * sw - pw; /* a column clipped by padding: one pixel */
+      pyrt_mve_dw_taps(ix0, dil_w, fw, W, &fx0, &fx1);
+      pyrt_mve_dw_pixels(xr + (ix0 + fx0 * dil_w) * cin, 0, wr + fx0 * C, nfy, fx1 - fx0, &s, b,
+                         yr + ox * C, 0, 1, 1, tail, dm1);
+    }
+  }
+}
+
+/* The whole convolution. k3: 3x3 without dilation; dm1: depth multiplier 1. */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                                    const int32_t *bias, const int32_t *kbias, int8_t *y, int k3,
+                                    int dm1) {
+  const int32_t C = d->out.c, W = d->in.w, OW = d->out.w, sw = d->stride_w, pw = d->pad_w;
+  const int32_t span = (k3 ? 2 : (d->filt.w - 1) * d->dil_w); /* first to last tap */
+  const int32_t in_plane = d->in.h * W * d->in.c, out_plane = d->out.h * OW * C;
+  int32_t ox0 = (pw + sw - 1) / sw, ox1 = W - 1 - span + pw, n, cb;
+  pyrt_mve_dw_block b;
+  ox1 = ox1 < 0 ? 0 : ox1 / sw + 1;
+  if (ox0 > OW) ox0 = OW;
+  if (ox1 > OW) ox1 = OW;
+  if (ox1 < ox0) ox1 = ox0;
+  for (n = 0; n < d->in.n; ++n) {
+    const int8_t *xn = x + n * in_plane;
+    int8_t *yn = y + n * out_plane;
+    for (cb = 0; cb + 4 <= C; cb += 4) {
+      pyrt_mve_dw_block_of(d, bias, kbias, cb, &b, 0, dm1);
+      pyrt_mve_dw_rows(d, xn, w, &b, yn, cb, ox0, ox1, 0, dm1, k3);
+    }
+    if (cb < C) {
+      pyrt_mve_dw_block_of(d, bias, kbias, cb, &b, 1, dm1);
+      pyrt_mve_dw_rows(d, xn, w, &b, yn, cb, ox0, ox1, 1, dm1, k3);
+    }
+  }
+}
+
+#endif /* PYRT_SET_MVE */
+#endif /* PYRT_MVE_DW_H */
