@@ -74,19 +74,39 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_pixels(const int8_t *x, int32_t xs, const in
                                            const pyrt_mve_dw_block *b, int8_t *y, int32_t ys,
                                            int n, int clipped, int tail, int dm1) {
   const int32x4_t a = clipped ? b->bias : b->kb;
+  const int32_t x_fx = s->x_fx, w_fx = s->w_fx;
+  const int32_t x_next = s->x_fy - nfx * x_fx, w_next = s->w_fy - nfx * w_fx; /* row to row */
   int32x4_t a0 = a, a1 = a, a2 = a, a3 = a, ws = vdupq_n_s32(0);
+  /* one pointer per pixel, walking the taps */
+  const int8_t *p0 = x, *p1 = x + xs, *p2 = x + 2 * xs, *p3 = x + 3 * xs, *wp = w;
   int32_t fy, fx;
+#pragma GCC unroll 3
   for (fy = 0; fy < nfy; ++fy) {
-    const int8_t *xr = x + fy * s->x_fy, *wr = w + fy * s->w_fy;
+#pragma GCC unroll 3
     for (fx = 0; fx < nfx; ++fx) {
-      const int8_t *xt = xr + fx * s->x_fx;
-      const int32x4_t wv = pyrt_mve_dw_ldw(wr + fx * s->w_fx, b, tail);
+      const int32x4_t wv = pyrt_mve_dw_ldw(wp, b, tail);
       if (clipped) ws = vaddq_s32(ws, wv);
-      a0 = vaddq_s32(a0, vmulq_s32(pyrt_mve_dw_ldx(xt, b, tail, dm1), wv));
-      if (n > 1) a1 = vaddq_s32(a1, vmulq_s32(pyrt_mve_dw_ldx(xt + xs, b, tail, dm1), wv));
-      if (n > 2) a2 = vaddq_s32(a2, vmulq_s32(pyrt_mve_dw_ldx(xt + 2 * xs, b, tail, dm1), wv));
-      if (n > 3) a3 = vaddq_s32(a3, vmulq_s32(pyrt_mve_dw_ldx(xt + 3 * xs, b, tail, dm1), wv));
+      a0 = vaddq_s32(a0, vmulq_s32(pyrt_mve_dw_ldx(p0, b, tail, dm1), wv));
+      if (n > 1) a1 = vaddq_s32(a1, vmulq_s32(pyrt_mve_dw_ldx(p1, b, tail, dm1), wv));
+      if (n > 2) a2 = vaddq_s32(a2, vmulq_s32(pyrt_mve_dw_ldx(p2, b, tail, dm1), wv));
+      if (n > 3) a3 = vaddq_s32(a3, vmulq_s32(pyrt_mve_dw_ldx(p3, b, tail, dm1), wv));
+      p0 += x_fx;
+      p1 += x_fx;
+      p2 += x_fx;
+      p3 += x_fx;
+      wp += w_fx;
+      /* one tap at a time, sums in order: gcc would otherwise hoist every load and product of
+       * the window, precompute every address and spill them */
+      __asm__ volatile("" : "+w"(a0), "+r"(p0), "+r"(wp)::"memory");
+      if (n > 1) __asm__ volatile("" : "+w"(a1), "+r"(p1));
+      if (n > 2) __asm__ volatile("" : "+w"(a2), "+r"(p2));
+      if (n > 3) __asm__ volatile("" : "+w"(a3), "+r"(p3));
     }
+    p0 += x_next;
+    p1 += x_next;
+    p2 += x_next;
+    p3 += x_next;
+    wp += w_next;
   }
   if (clipped) {
     a0 = vmlaq_n_s32(a0, ws, b->in_off);
