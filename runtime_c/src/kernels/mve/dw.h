@@ -140,6 +140,123 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_run(const int8_t *x, int32_t xs, const int8_
     pyrt_mve_dw_pixels(x, xs, w, nfy, nfx, s, b, y, ys, 1, clipped, tail, dm1);
 }
 
+/* 3x3 without dilation, four whole channels (not the tail block): per channel, one gather of
+ * the window's first eight taps (int8 to int16 lanes) against the channel's eight weights,
+ * VMLADAV; the ninth tap of the four channels by one VMUL. Taps in the padding are predicated
+ * off the gather and replaced by the input zero point, which contributes nothing with kbias (as
+ * TFLite skips them); the ninth then reads a zero-point word. */
+typedef struct {
+  int16x8_t w8[4]; /* weights of taps 0-7, one vector per channel */
+  int32x4_t w9;    /* tap 8 of the four channels */
+  uint16x8_t o;    /* input offsets of taps 0-7 from the window's top-left value */
+  int16x8_t zp;    /* the input zero point */
+  int32_t kb[4], o9;
+  int8_t zp4[4];
+} pyrt_mve_dw3;
+
+/* The gather's offsets fit in 16 bits: two input rows and two pixels. */
+PYRT_ALWAYS_INLINE int pyrt_mve_dw3_fits(const pyrt_conv_desc *d) {
+  return 2 * d->in.w * d->in.c + 2 * d->in.c <= 65535 && 7 * d->out.c <= 65535;
+}
+
+PYRT_ALWAYS_INLINE void pyrt_mve_dw3_of(const pyrt_conv_desc *d, const int8_t *w,
+                                        const int32_t *kbias, int32_t cb, pyrt_mve_dw3 *g) {
+  const int32_t C = d->in.c, R = d->in.w * C;
+  uint16_t o[8], ow[8];
+  int32_t t;
+  for (t = 0; t < 8; ++t) {
+    o[t] = (uint16_t)((t / 3) * R + (t % 3) * C);
+    ow[t] = (uint16_t)(t * C);
+  }
+  g->o = vld1q_u16(o);
+  for (t = 0; t < 4; ++t) {
+    g->w8[t] = vldrbq_gather_offset_s16(w + cb + t, vld1q_u16(ow));
+    g->kb[t] = kbias[cb + t];
+    g->zp4[t] = (int8_t)-d->input_offset;
+  }
+  g->zp = vdupq_n_s16((int16_t)-d->input_offset);
+  g->w9 = vldrbq_s32(w + 8 * C + cb);
+  g->o9 = 2 * R + 2 * C;
+}
+
+/* One output pixel: x = its window's top-left value (channel cb), p = the valid taps among the
+ * first eight (16-bit lanes), x9 = the ninth tap's four channels (or the zero-point word). */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw3_pixel(const int8_t *x, mve_pred16_t p, const int8_t *x9,
+                                           const pyrt_mve_dw3 *g, const pyrt_mve_dw_block *b,
+                                           int8_t *y, int clipped) {
+  int32_t s[4], j;
+  int32x4_t acc;
+#pragma GCC unroll 4
+  for (j = 0; j < 4; ++j) {
+    int16x8_t v;
+    if (clipped)
+      v = vpselq_s16(vldrbq_gather_offset_z_s16(x + j, g->o, p), g->zp, p);
+    else
+      v = vldrbq_gather_offset_s16(x + j, g->o);
+    s[j] = vmladavaq_s16(g->kb[j], v, g->w8[j]);
+  }
+  acc = vdupq_n_s32(s[0]);
+  acc = vsetq_lane_s32(s[1], acc, 1);
+  acc = vsetq_lane_s32(s[2], acc, 2);
+  acc = vsetq_lane_s32(s[3], acc, 3);
+  acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x9), g->w9));
+  pyrt_mve_dw_store(y, acc, b, 0);
+}
+
+/* Predicate bits (16-bit lanes) of taps 0-7 in filter rows [f0, f1) / columns [f0, f1). */
+PYRT_ALWAYS_INLINE uint32_t pyrt_mve_dw3_rows_p(int32_t f0, int32_t f1) {
+  return (((uint32_t)1 << (6 * f1)) - 1u) & ~(((uint32_t)1 << (6 * f0)) - 1u) & 0xFFFFu;
+}
+PYRT_ALWAYS_INLINE uint32_t pyrt_mve_dw3_cols_p(int32_t f0, int32_t f1) {
+  static const uint16_t col[3] = {0x30C3u, 0xC30Cu, 0x0C30u}; /* lanes 0,3,6 / 1,4,7 / 2,5 */
+  uint32_t m = 0;
+  for (; f0 < f1; ++f0) m |= col[f0];
+  return m;
+}
+
+/* Every output pixel of one image for one block of four whole channels; output columns
+ * [ox0, ox1) have windows inside the input's width. */
+PYRT_ALWAYS_INLINE void pyrt_mve_dw3_image(const pyrt_conv_desc *d, const int8_t *xn,
+                                           const pyrt_mve_dw3 *g, const pyrt_mve_dw_block *b,
+                                           int8_t *yn, int32_t cb, int32_t ox0, int32_t ox1) {
+  const int32_t C = d->in.c, W = d->in.w, OW = d->out.w, R = W * C;
+  const int32_t sw = d->stride_w, pw = d->pad_w, xs = sw * C;
+  int32_t oy, ox;
+  for (oy = 0; oy < d->out.h; ++oy) {
+    const int32_t iy0 = oy * d->stride_h - d->pad_h;
+    const int8_t *xr = xn + iy0 * R + cb - pw * C; /* window of column 0, may lie outside */
+    int8_t *yr = yn + oy * OW * C + cb;
+    int32_t fy0, fy1;
+    uint32_t rp;
+    pyrt_mve_dw_taps(iy0, 1, 3, d->in.h, &fy0, &fy1);
+    rp = pyrt_mve_dw3_rows_p(fy0, fy1);
+    for (ox = 0; ox < OW; ++ox) {
+      const int8_t *x = xr + ox * xs;
+      int32_t fx0, fx1;
+      uint32_t p;
+      if (ox == ox0 && ox1 > ox0) { /* the columns inside */
+        int32_t n = ox1 - ox0;
+        int8_t *yp = yr + ox * C;
+        if (rp == 0xFFFFu && fy1 == 3) {
+          for (; n > 0; --n, x += xs, yp += C)
+            pyrt_mve_dw3_pixel(x, 0xFFFF, x + g->o9, g, b, yp, 0);
+        } else {
+          const int8_t *z = fy0 <= 2 && fy1 == 3 ? 0 : g->zp4;
+          for (; n > 0; --n, x += xs, yp += C)
+            pyrt_mve_dw3_pixel(x, (mve_pred16_t)rp, z ? z : x + g->o9, g, b, yp, 1);
+        }
+        ox = ox1 - 1;
+        continue;
+      }
+      pyrt_mve_dw_taps(ox * sw - pw, 1, 3, W, &fx0, &fx1);
+      p = rp & pyrt_mve_dw3_cols_p(fx0, fx1);
+      pyrt_mve_dw3_pixel(x, (mve_pred16_t)p,
+                         fy0 <= 2 && fy1 == 3 && fx0 <= 2 && fx1 == 3 ? x + g->o9 : g->zp4, g, b,
+                         yr + ox * C, 1);
+    }
+  }
+}
+
 /* The block's parameters: channels [cb, cb + 4) of C (fewer in the tail block). */
 PYRT_ALWAYS_INLINE void pyrt_mve_dw_block_of(const pyrt_conv_desc *d, const int32_t *bias,
                                              const int32_t *kbias, int32_t cb,
@@ -222,7 +339,9 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw(const pyrt_conv_desc *d, const int8_t *x, co
   const int32_t span = (k3 ? 2 : (d->filt.w - 1) * d->dil_w); /* first to last tap */
   const int32_t in_plane = d->in.h * W * d->in.c, out_plane = d->out.h * OW * C;
   int32_t ox0 = (pw + sw - 1) / sw, ox1 = W - 1 - span + pw, n, cb;
+  const int gather = k3 && dm1 && pyrt_mve_dw3_fits(d);
   pyrt_mve_dw_block b;
+  pyrt_mve_dw3 g;
   ox1 = ox1 < 0 ? 0 : ox1 / sw + 1;
   if (ox0 > OW) ox0 = OW;
   if (ox1 > OW) ox1 = OW;
@@ -232,7 +351,12 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw(const pyrt_conv_desc *d, const int8_t *x, co
     int8_t *yn = y + n * out_plane;
     for (cb = 0; cb + 4 <= C; cb += 4) {
       pyrt_mve_dw_block_of(d, bias, kbias, cb, &b, 0, dm1);
-      pyrt_mve_dw_rows(d, xn, w, &b, yn, cb, ox0, ox1, 0, dm1, k3);
+      if (gather) {
+        pyrt_mve_dw3_of(d, w, kbias, cb, &g);
+        pyrt_mve_dw3_image(d, xn, &g, &b, yn, cb, ox0, ox1);
+      } else {
+        pyrt_mve_dw_rows(d, xn, w, &b, yn, cb, ox0, ox1, 0, dm1, k3);
+      }
     }
     if (cb < C) {
       pyrt_mve_dw_block_of(d, bias, kbias, cb, &b, 1, dm1);
