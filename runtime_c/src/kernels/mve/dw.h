@@ -23,6 +23,7 @@ typedef struct {
   int32x4_t kb, bias, mult, lsh, rsh, lo, hi;
   uint32x4_t xoff; /* depth multiplier > 1: each lane's input channel (gather offsets) */
   int32_t in_off, out_off;
+  int neg;        /* every shift < 0 (pyrt_mve_dw_store) */
   mve_pred16_t p; /* the block's channels (fewer than four in the tail block) */
 } pyrt_mve_dw_block;
 
@@ -50,10 +51,18 @@ PYRT_ALWAYS_INLINE int32x4_t pyrt_mve_dw_ldw(const int8_t *w, const pyrt_mve_dw_
   return tail ? vldrbq_z_s32(w, b->p) : vldrbq_s32(w);
 }
 
-/* Requantize, add the output offset, clamp, store four channels. */
+/* Requantize, add the output offset, clamp, store four channels. neg: every shift of the block
+ * is negative (no left shift; every lane rounds, pyrt_mve_requant's mask is the sign). */
 PYRT_ALWAYS_INLINE void pyrt_mve_dw_store(int8_t *y, int32x4_t acc, const pyrt_mve_dw_block *b,
-                                          int tail) {
-  int32x4_t r = vaddq_n_s32(pyrt_mve_requant(acc, b->mult, b->lsh, b->rsh), b->out_off);
+                                          int tail, int neg) {
+  int32x4_t r;
+  if (neg) {
+    r = vqrdmulhq_s32(acc, b->mult);
+    r = vrshlq_s32(vqaddq_s32(r, vshrq_n_s32(r, 31)), b->rsh);
+  } else {
+    r = pyrt_mve_requant(acc, b->mult, b->lsh, b->rsh);
+  }
+  r = vaddq_n_s32(r, b->out_off);
   r = vminq_s32(vmaxq_s32(r, b->lo), b->hi);
   if (tail)
     vstrbq_p_s32(y, r, b->p);
@@ -114,10 +123,10 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_pixels(const int8_t *x, int32_t xs, const in
     a2 = vmlaq_n_s32(a2, ws, b->in_off);
     a3 = vmlaq_n_s32(a3, ws, b->in_off);
   }
-  pyrt_mve_dw_store(y, a0, b, tail);
-  if (n > 1) pyrt_mve_dw_store(y + ys, a1, b, tail);
-  if (n > 2) pyrt_mve_dw_store(y + 2 * ys, a2, b, tail);
-  if (n > 3) pyrt_mve_dw_store(y + 3 * ys, a3, b, tail);
+  pyrt_mve_dw_store(y, a0, b, tail, 0);
+  if (n > 1) pyrt_mve_dw_store(y + ys, a1, b, tail, 0);
+  if (n > 2) pyrt_mve_dw_store(y + 2 * ys, a2, b, tail, 0);
+  if (n > 3) pyrt_mve_dw_store(y + 3 * ys, a3, b, tail, 0);
 }
 
 /* The columns [ox0, ox1) whose windows lie inside the input rows' width, n of them: groups of
@@ -183,7 +192,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3_of(const pyrt_conv_desc *d, const int8_t *w
  * first eight (16-bit lanes), x9 = the ninth tap's four channels (or the zero-point word). */
 PYRT_ALWAYS_INLINE void pyrt_mve_dw3_pixel(const int8_t *x, mve_pred16_t p, const int8_t *x9,
                                            const pyrt_mve_dw3 *g, const pyrt_mve_dw_block *b,
-                                           int8_t *y, int clipped) {
+                                           int8_t *y, int clipped, int neg) {
   int32_t s[4], j;
   int32x4_t acc;
 #pragma GCC unroll 4
@@ -200,7 +209,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3_pixel(const int8_t *x, mve_pred16_t p, cons
   acc = vsetq_lane_s32(s[2], acc, 2);
   acc = vsetq_lane_s32(s[3], acc, 3);
   acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x9), g->w9));
-  pyrt_mve_dw_store(y, acc, b, 0);
+  pyrt_mve_dw_store(y, acc, b, 0, neg);
 }
 
 /* Predicate bits (16-bit lanes) of taps 0-7 in filter rows [f0, f1) / columns [f0, f1). */
@@ -218,7 +227,8 @@ PYRT_ALWAYS_INLINE uint32_t pyrt_mve_dw3_cols_p(int32_t f0, int32_t f1) {
  * [ox0, ox1) have windows inside the input's width. */
 PYRT_ALWAYS_INLINE void pyrt_mve_dw3_image(const pyrt_conv_desc *d, const int8_t *xn,
                                            const pyrt_mve_dw3 *g, const pyrt_mve_dw_block *b,
-                                           int8_t *yn, int32_t cb, int32_t ox0, int32_t ox1) {
+                                           int8_t *yn, int32_t cb, int32_t ox0, int32_t ox1,
+                                           int neg) {
   const int32_t C = d->in.c, W = d->in.w, OW = d->out.w, R = W * C;
   const int32_t sw = d->stride_w, pw = d->pad_w, xs = sw * C;
   int32_t oy, ox;
@@ -239,20 +249,23 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3_image(const pyrt_conv_desc *d, const int8_t
         int8_t *yp = yr + ox * C;
         if (rp == 0xFFFFu && fy1 == 3) {
           for (; n > 0; --n, x += xs, yp += C)
-            pyrt_mve_dw3_pixel(x, 0xFFFF, x + g->o9, g, b, yp, 0);
+            pyrt_mve_dw3_pixel(x, 0xFFFF, x + g->o9, g, b, yp, 0, neg);
         } else {
           const int8_t *z = fy0 <= 2 && fy1 == 3 ? 0 : g->zp4;
           for (; n > 0; --n, x += xs, yp += C)
-            pyrt_mve_dw3_pixel(x, (mve_pred16_t)rp, z ? z : x + g->o9, g, b, yp, 1);
+            pyrt_mve_dw3_pixel(x, (mve_pred16_t)rp, z ? z : x + g->o9, g, b, yp, 1, neg);
         }
         ox = ox1 - 1;
         continue;
       }
-      pyrt_mve_dw_taps(ox * sw - pw, 1, 3, W, &fx0, &fx1);
+      fx0 = ox * sw - pw; /* a column clipped by padding: its taps [fx0, fx1) */
+      fx1 = W - fx0 < 3 ? W - fx0 : 3;
+      fx0 = fx0 < 0 ? -fx0 : 0;
+      if (fx1 < fx0) fx1 = fx0;
       p = rp & pyrt_mve_dw3_cols_p(fx0, fx1);
       pyrt_mve_dw3_pixel(x, (mve_pred16_t)p,
                          fy0 <= 2 && fy1 == 3 && fx0 <= 2 && fx1 == 3 ? x + g->o9 : g->zp4, g, b,
-                         yr + ox * C, 1);
+                         yr + ox * C, 1, neg);
     }
   }
 }
@@ -268,6 +281,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_block_of(const pyrt_conv_desc *d, const int3
   b->bias = bias ? vldrwq_z_s32(bias + cb, b->p) : zero;
   b->mult = vldrwq_z_s32(d->q.mult + cb, b->p);
   sh = vldrbq_z_s32(d->q.shift + cb, b->p);
+  b->neg = !tail && vmaxvq_s32(-1, sh) < 0;
   b->lsh = vmaxq_s32(sh, zero);
   b->rsh = vminq_s32(sh, zero);
   b->lo = vdupq_n_s32(d->act_min);
@@ -353,7 +367,10 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw(const pyrt_conv_desc *d, const int8_t *x, co
       pyrt_mve_dw_block_of(d, bias, kbias, cb, &b, 0, dm1);
       if (gather) {
         pyrt_mve_dw3_of(d, w, kbias, cb, &g);
-        pyrt_mve_dw3_image(d, xn, &g, &b, yn, cb, ox0, ox1);
+        if (b.neg)
+          pyrt_mve_dw3_image(d, xn, &g, &b, yn, cb, ox0, ox1, 1);
+        else
+          pyrt_mve_dw3_image(d, xn, &g, &b, yn, cb, ox0, ox1, 0);
       } else {
         pyrt_mve_dw_rows(d, xn, w, &b, yn, cb, ox0, ox1, 0, dm1, k3);
       }
