@@ -1,16 +1,22 @@
 /*
  * mve depthwise convolution, int8, shared by dw_conv_3x3_s8 and dw_conv_s8 (each instantiates
- * pyrt_mve_dw with its constant flags).
+ * pyrt_mve_dw with its constant flags; docs/kernels.md).
  *
- * Four output channels per int32x4 vector, all output pixels per block of four channels (the
- * block's requantization parameters are loaded once): VLDRB.S32 widens four channels of one tap
- * (a gather by channel / depth multiplier when that is > 1), VMLA accumulates them. Up to four
- * output pixels of a row whose windows share their valid taps go together, so each weight
- * vector is loaded once per tap for all of them. Windows inside the input start from kbias (the
- * input offset folded in); windows clipped by padding start from the bias and add input_offset x
- * the sum of their valid taps' weights at the end (TFLite skips the padded taps). The channel
- * tail (C % 4) uses predicated loads and stores. Exact requantization (pyrt_mve_requant). No
- * scratch, any alignment.
+ * All output pixels per block of four channels (the block's parameters are loaded once), two
+ * ways (MVE has no lane-wise vector x vector multiply-accumulate):
+ * - 3x3 without dilation, depth multiplier 1, four whole channels (pyrt_mve_dw3_*): per pixel
+ *   and channel one gather of the window's first eight taps and one VMLADAVA (the sum over taps
+ *   in one instruction), the ninth tap of the four channels by VMUL; padded taps are predicated
+ *   off and replaced by the input zero point, so every window starts from kbias.
+ * - anything else (any window, dilation, depth multiplier; the channel tail, C % 4, by
+ *   predicated loads and stores): four channels per int32x4 vector, VLDRB.S32 widens four
+ *   channels of one tap (a gather by oc / depth multiplier when that is > 1), VMUL + VADD
+ *   accumulate; up to four output pixels of a row whose windows share their valid taps go
+ *   together, so each weight vector is loaded once per tap for all of them. Windows inside the
+ *   input start from kbias (the input offset folded in); windows clipped by padding start from
+ *   the bias and add input_offset x the sum of their valid taps' weights at the end (TFLite
+ *   skips the padded taps).
+ * Exact requantization (pyrt_mve_requant). No scratch, any alignment.
  */
 #ifndef PYRT_MVE_DW_H
 #define PYRT_MVE_DW_H
