@@ -76,6 +76,15 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_store(int8_t *y, int32x4_t acc, const pyrt_m
     vstrbq_s32(y, r);
 }
 
+/* The vector (s0, s1, s2, s3), lane by lane (left to the compiler; the two-lane VMOV would save
+ * two instructions but was not worth hand-written lane order). */
+PYRT_ALWAYS_INLINE int32x4_t pyrt_mve_dw_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t s3) {
+  int32x4_t v = vdupq_n_s32(s0);
+  v = vsetq_lane_s32(s1, v, 1);
+  v = vsetq_lane_s32(s2, v, 2);
+  return vsetq_lane_s32(s3, v, 3);
+}
+
 /* Filter geometry in bytes: taps x_fy / x_fx apart in the input, w_fy / w_fx in the weights. */
 typedef struct {
   int32_t x_fy, x_fx, w_fy, w_fx;
@@ -210,10 +219,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3_pixel(const int8_t *x, mve_pred16_t p, cons
       v = vldrbq_gather_offset_s16(x + j, g->o);
     s[j] = vmladavaq_s16(g->kb[j], v, g->w8[j]);
   }
-  acc = vdupq_n_s32(s[0]);
-  acc = vsetq_lane_s32(s[1], acc, 1);
-  acc = vsetq_lane_s32(s[2], acc, 2);
-  acc = vsetq_lane_s32(s[3], acc, 3);
+  acc = pyrt_mve_dw_lanes(s[0], s[1], s[2], s[3]);
   acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x9), g->w9));
   pyrt_mve_dw_store(y, acc, b, 0, neg);
 }
@@ -295,14 +301,17 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3p_pixel(const int8_t *x, mve_pred16_t p, int
                                             const pyrt_mve_dw3p *g, int8_t *y, int clipped,
                                             int neg) {
   /* every field in a local: the int8 stores may alias g */
-  const int8_t *w = g->w, *shift = g->shift, *zp4 = g->zp4;
+  const int8_t *w = g->w, *shift = g->shift;
   const int32_t *kbias = g->kbias, *mult = g->mult;
-  const int32_t c4 = g->c4, o9 = g->o9, w9 = g->w9, out_off = g->out_off;
+  const int32_t c4 = g->c4, w9 = g->w9, out_off = g->out_off;
+  /* the ninth tap's four channels, or the zero-point word for every block */
+  const int8_t *x9 = ninth ? x + g->o9 : g->zp4;
+  const int32_t s9 = ninth ? 4 : 0;
   const uint16x8_t o = g->o, ow = g->ow;
   const int16x8_t zp = g->zp;
   const int32x4_t lo = g->lo, hi = g->hi;
   int32_t cb;
-  for (cb = 0; cb < c4; cb += 4, x += 4, w += 4) {
+  for (cb = 0; cb < c4; cb += 4, x += 4, w += 4, x9 += s9) {
     int32_t s[4], j;
     int32x4_t acc, sh, r;
 #pragma GCC unroll 4
@@ -314,12 +323,9 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3p_pixel(const int8_t *x, mve_pred16_t p, int
         v = vldrbq_gather_offset_s16(x + j, o);
       s[j] = vmladavq_s16(v, vldrbq_gather_offset_s16(w + j, ow));
     }
-    acc = vdupq_n_s32(s[0]);
-    acc = vsetq_lane_s32(s[1], acc, 1);
-    acc = vsetq_lane_s32(s[2], acc, 2);
-    acc = vsetq_lane_s32(s[3], acc, 3);
+    acc = pyrt_mve_dw_lanes(s[0], s[1], s[2], s[3]);
     acc = vaddq_s32(acc, vldrwq_s32(kbias + cb));
-    acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(ninth ? x + o9 : zp4), vldrbq_s32(w + w9)));
+    acc = vaddq_s32(acc, vmulq_s32(vldrbq_s32(x9), vldrbq_s32(w + w9)));
     sh = vldrbq_s32(shift + cb);
     if (neg) {
       r = vqrdmulhq_s32(acc, vldrwq_s32(mult + cb));
