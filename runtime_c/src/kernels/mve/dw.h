@@ -2,12 +2,12 @@
  * mve depthwise convolution, int8, shared by dw_conv_3x3_s8 and dw_conv_s8 (each instantiates
  * pyrt_mve_dw with its constant flags; docs/kernels.md).
  *
- * All output pixels per block of four channels (the block's parameters are loaded once), two
- * ways (MVE has no lane-wise vector x vector multiply-accumulate):
- * - 3x3 without dilation, depth multiplier 1, four whole channels (pyrt_mve_dw3_*): per pixel
- *   and channel one gather of the window's first eight taps and one VMLADAVA (the sum over taps
+ * Two ways (MVE has no lane-wise vector x vector multiply-accumulate):
+ * - 3x3 without dilation, depth multiplier 1, four whole channels (pyrt_mve_dw3*): per pixel
+ *   and channel one gather of the window's first eight taps and one VMLADAV (the sum over taps
  *   in one instruction), the ninth tap of the four channels by VMUL; padded taps are predicated
- *   off and replaced by the input zero point, so every window starts from kbias.
+ *   off and replaced by the input zero point, so every window starts from kbias. From 32
+ *   channels pixel by pixel (every block of a pixel, then the next pixel), below block by block.
  * - anything else (any window, dilation, depth multiplier; the channel tail, C % 4, by
  *   predicated loads and stores): four channels per int32x4 vector, VLDRB.S32 widens four
  *   channels of one tap (a gather by oc / depth multiplier when that is > 1), VMUL + VADD
@@ -485,9 +485,9 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_rows(const pyrt_conv_desc *d, const int8_t *
 }
 
 /* 3x3: pixel by pixel (pyrt_mve_dw3p_image) from 32 channels, below that block by block
- * (pyrt_mve_dw3_image: its per-block setup pays off over many pixels). Measured on VWW: 48x48x8
- * 0.69 MAC/instruction block by block against 0.44 pixel by pixel, 24x24x16 0.66 / 0.55,
- * 24x24x32 0.62 / 0.61, 12x12x32 0.57 / 0.60, 6x6x128 0.36 / 0.59. */
+ * (pyrt_mve_dw3_image: its per-block setup pays off over many pixels). Measured on VWW, MAC per
+ * instruction block by block / pixel by pixel: 48x48x8 0.69 / 0.44, 24x24x16 0.66 / 0.58,
+ * 24x24x32 0.62 / 0.65, 12x12x32 0.57 / 0.64, 6x6x128 0.36 / 0.65. */
 #define PYRT_MVE_DW_BY_PIXEL(d) ((d)->in.c >= 32)
 
 /* The whole convolution. k3: 3x3 without dilation; dm1: depth multiplier 1. */
