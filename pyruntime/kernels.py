@@ -92,6 +92,8 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1:
         if op.code == FULLY_CONNECTED:
             return 0  # fully_connected_s8
+        if op.code == DEPTHWISE_CONV_2D:
+            return 0  # dw_conv_3x3_s8, dw_conv_s8
         if op.code == CONV_2D:
             x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
             _, fh, fw, fc = w.shape

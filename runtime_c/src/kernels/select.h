@@ -50,6 +50,8 @@
 #define PYRT_MVE_conv_s16 1
 #define PYRT_MVE_fully_connected_s16 1
 #define PYRT_MVE_dw_conv_s16 1
+#define PYRT_MVE_dw_conv_s8 1
+#define PYRT_MVE_dw_conv_3x3_s8 1
 
 /* ---- the arm_dsp set: one line per kernel it provides ---- */
 #define PYRT_DSP_conv_s8 1
