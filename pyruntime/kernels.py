@@ -85,14 +85,18 @@ def _dsp_scratch(op: LoweredOp, graph: Graph) -> int:
 
 
 # Kernels the mve set provides (select.h PYRT_MVE_<kernel>), by the operator and path that call
-# them. Its other kernels are the arm_dsp ones (or the reference).
-MVE_COLS = 8  # kernels/mve/mve.h PYRT_MVE_COLS
+# them, where their scratch differs from the arm_dsp rule: its ADD/SUB use the same input tables
+# (kernels/mve/elementwise.h), pooling and MUL need none; its other kernels are the arm_dsp ones
+# (or the reference).
+MVE_COLS = 8  # kernels/mve/mve.h PYRT_MVE_COLS: output pixels per im2col batch
 
 
 def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1:
         if op.code == FULLY_CONNECTED:
             return 0  # fully_connected_s8
+        if op.code == DEPTHWISE_CONV_2D:
+            return 0  # dw_conv_3x3_s8, dw_conv_s8
         if op.code == CONV_2D:
             x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
             _, fh, fw, fc = w.shape

@@ -793,13 +793,17 @@ static int conv_geometry(kt_rng *r, int route, kt_window *win, pyrt_conv_desc *d
   int tries;
   for (tries = 0; tries < 2000; ++tries) {
     int32_t groups = 1, fc;
+    int big;
     if (tries % 100 == 99) budget *= 2u;
     memset(d, 0, sizeof *d);
     memset(win, 0, sizeof *win);
     win->in.n = one_in(r, 5) ? 2 : 1;
     d->dil_h = d->dil_w = 1;
+    big = 0;
     if (route == ROUTE_CONV_1X1 || route == ROUTE_DW_3X3) {
       win->f_h = win->f_w = route == ROUTE_DW_3X3 ? 3 : 1;
+    } else if (dw && one_in(r, 8)) { /* 256 taps or more (mve int16 depthwise lane sums) */
+      big = 1;
     } else {
       win->f_h = one_in(r, 3) ? 3 : rnd_in(r, 1, 5);
       win->f_w = one_in(r, 3) ? win->f_h : rnd_in(r, 1, 5);
@@ -808,10 +812,21 @@ static int conv_geometry(kt_rng *r, int route, kt_window *win, pyrt_conv_desc *d
         d->dil_w = one_in(r, 2) ? d->dil_h : rnd_in(r, 1, 3);
       }
     }
-    if (!rnd_window(r, win, 1, 12, d->dil_h, d->dil_w)) continue;
+    if (big) { /* VALID, filter about the input's size: at most 3 x 3 outputs, few channels */
+      win->in.h = rnd_in(r, 16, 24);
+      win->in.w = rnd_in(r, 16, 24);
+      win->f_h = win->in.h - rnd_in(r, 0, 2);
+      win->f_w = win->in.w - rnd_in(r, 0, 2);
+      win->stride_h = win->stride_w = 1;
+      win->out.n = win->in.n;
+      window_axis(win->in.h, win->f_h, 1, 1, 0, &win->out.h, &win->pad_h);
+      window_axis(win->in.w, win->f_w, 1, 1, 0, &win->out.w, &win->pad_w);
+    } else if (!rnd_window(r, win, 1, 12, d->dil_h, d->dil_w)) {
+      continue;
+    }
     if (dw) {
       d->depth_mult = (route != ROUTE_DW_3X3 && one_in(r, 3)) ? rnd_in(r, 2, 4) : 1;
-      win->in.c = rnd_channels(r, 40);
+      win->in.c = big ? rnd_in(r, 1, 9) : rnd_channels(r, 40);
       win->out.c = win->in.c * d->depth_mult;
       d->filt.n = 1;
       d->filt.c = win->out.c;
@@ -840,7 +855,8 @@ static int conv_geometry(kt_rng *r, int route, kt_window *win, pyrt_conv_desc *d
     d->pad_h = win->pad_h;
     d->pad_w = win->pad_w;
     if (route_ok(d, route) &&
-        (uint32_t)(d->out.n * d->out.h * d->out.w * d->out.c * win->f_h * win->f_w * fc) <= budget)
+        (big ||
+         (uint32_t)(d->out.n * d->out.h * d->out.w * d->out.c * win->f_h * win->f_w * fc) <= budget))
       return 1;
   }
   return 0;
@@ -977,8 +993,21 @@ static int pool_case(kt_case *c, kt_pool_fn fast, kt_pool_fn ref, int report_it)
     w->in.n = one_in(r, 5) ? 2 : 1;
     w->f_h = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
     w->f_w = one_in(r, 6) ? 0 : (big ? rnd_in(r, 16, 24) : rnd_in(r, 1, 5));
-    if (!rnd_window(r, w, big ? 16 : 1, big ? 24 : 12, 1, 1) ||
-        !pool_axis_ok(w->in.h, w->f_h, w->stride_h, w->pad_h, w->out.h) ||
+    if (one_in(r, 12)) { /* one window row of more than 256 taps (mve average pool passes) */
+      w->in.h = rnd_in(r, 1, 3);
+      w->in.w = rnd_in(r, 257, 300);
+      w->f_h = rnd_in(r, 1, w->in.h);
+      w->f_w = w->in.w - rnd_in(r, 0, 3);
+      w->stride_h = w->stride_w = rnd_in(r, 1, 2);
+      w->same_h = w->same_w = 0; /* VALID: a few outputs, so the case stays small */
+      w->out.n = w->in.n;
+      if (!window_axis(w->in.h, w->f_h, w->stride_h, 1, w->same_h, &w->out.h, &w->pad_h) ||
+          !window_axis(w->in.w, w->f_w, w->stride_w, 1, w->same_w, &w->out.w, &w->pad_w))
+        continue;
+    } else if (!rnd_window(r, w, big ? 16 : 1, big ? 24 : 12, 1, 1)) {
+      continue;
+    }
+    if (!pool_axis_ok(w->in.h, w->f_h, w->stride_h, w->pad_h, w->out.h) ||
         !pool_axis_ok(w->in.w, w->f_w, w->stride_w, w->pad_w, w->out.w))
       continue;
     w->in.c = w->out.c = rnd_channels(r, 40);

@@ -38,4 +38,11 @@ static inline uint64_t pyrt_ref_dot_s16(const int16_t *x, int xs, const int8_t *
   return acc;
 }
 
+/* The contiguous int16 dot product (xs = ws = 1) of the loops of ref_window.h and ref_fc.h: a
+ * kernel set may define its own before including them (mve/conv_s16.c), and so reuse the
+ * reference loop nests around a vector dot product. */
+#ifndef PYRT_REF_DOT_S16_RUN
+#define PYRT_REF_DOT_S16_RUN(x, w, n) pyrt_ref_dot_s16((x), 1, (w), 1, (n))
+#endif
+
 #endif /* PYRT_REF_DOT_H */

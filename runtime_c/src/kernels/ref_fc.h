@@ -26,7 +26,7 @@ static PYRT_REF_NOINLINE void pyrt_ref_fc_row(const pyrt_fc_desc *d, const void 
     const int32_t q = per_channel ? oc : 0;
     int32_t r;
     if (s16) {
-      const uint64_t acc = pyrt_ref_dot_s16((const int16_t *)x + b * k, 1, w + oc * k, 1, k);
+      const uint64_t acc = PYRT_REF_DOT_S16_RUN((const int16_t *)x + b * k, w + oc * k, k);
       r = pyrt_requant16(acc, wide, bias, oc, mult[q], shift[q]);
       ((int16_t *)y)[b * n_out + oc] = (int16_t)pyrt_clamp(r, act_min, act_max);
     } else {

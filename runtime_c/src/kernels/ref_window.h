@@ -41,7 +41,7 @@ static inline void pyrt_ref_row(const void *x, int32_t xo, int xs, const int8_t 
   int k;
   if (xs == c && ws == c) { /* adjacent taps: one run of n * c values */
     if (s16)
-      *acc64 += pyrt_ref_dot_s16((const int16_t *)x + xo, 1, w + wo, 1, n * c);
+      *acc64 += PYRT_REF_DOT_S16_RUN((const int16_t *)x + xo, w + wo, n * c);
     else
       *acc32 += pyrt_ref_dot_s8((const int8_t *)x + xo, 1, w + wo, 1, n * c, in_off);
   } else if (c == 1) { /* one value per tap: a strided run */
@@ -52,7 +52,7 @@ static inline void pyrt_ref_row(const void *x, int32_t xo, int xs, const int8_t 
   } else { /* a run of c values per tap */
     for (k = 0; k < n; ++k, xo += xs, wo += ws) {
       if (s16)
-        *acc64 += pyrt_ref_dot_s16((const int16_t *)x + xo, 1, w + wo, 1, c);
+        *acc64 += PYRT_REF_DOT_S16_RUN((const int16_t *)x + xo, w + wo, c);
       else
         *acc32 += pyrt_ref_dot_s8((const int8_t *)x + xo, 1, w + wo, 1, c, in_off);
     }
@@ -106,8 +106,15 @@ static PYRT_REF_NOINLINE void pyrt_ref_pixel(const pyrt_conv_desc *d, const void
   }
 }
 
-static inline void pyrt_ref_window(const pyrt_conv_desc *d, const void *x, const int8_t *w,
-                                   const void *bias, void *y, int dw, int s16) {
+/* The loops of one output pixel, as pyrt_ref_pixel (a kernel set may bring its own). */
+typedef void (*pyrt_ref_pixel_fn)(const pyrt_conv_desc *d, const void *x, const int8_t *w,
+                                  const void *bias, void *y, int32_t yo, int32_t x_first, int fy0,
+                                  int fy1, int fx0, int fx1, int dw, int s16);
+
+/* Every output pixel by `pixel` (a constant at every call: a direct call after inlining). */
+static inline void pyrt_ref_window_of(const pyrt_conv_desc *d, const void *x, const int8_t *w,
+                                      const void *bias, void *y, int dw, int s16,
+                                      pyrt_ref_pixel_fn pixel) {
   const int batches = d->in.n, in_h = d->in.h, in_w = d->in.w, in_c = d->in.c;
   const int f_h = d->filt.h, f_w = d->filt.w, out_h = d->out.h, out_w = d->out.w;
   const int out_c = d->out.c, stride_h = d->stride_h, stride_w = d->stride_w;
@@ -121,12 +128,17 @@ static inline void pyrt_ref_window(const pyrt_conv_desc *d, const void *x, const
       for (ox = 0; ox < out_w; ++ox) {
         const int ix0 = ox * stride_w - pad_w;
         pyrt_ref_taps(ix0, dil_w, f_w, in_w, &fx0, &fx1);
-        pyrt_ref_pixel(d, x, w, bias, y, ((b * out_h + oy) * out_w + ox) * out_c,
-                       ((b * in_h + iy0 + fy0 * dil_h) * in_w + ix0 + fx0 * dil_w) * in_c, fy0,
-                       fy1, fx0, fx1, dw, s16);
+        pixel(d, x, w, bias, y, ((b * out_h + oy) * out_w + ox) * out_c,
+              ((b * in_h + iy0 + fy0 * dil_h) * in_w + ix0 + fx0 * dil_w) * in_c, fy0, fy1, fx0,
+              fx1, dw, s16);
       }
     }
   }
+}
+
+static inline void pyrt_ref_window(const pyrt_conv_desc *d, const void *x, const int8_t *w,
+                                   const void *bias, void *y, int dw, int s16) {
+  pyrt_ref_window_of(d, x, w, bias, y, dw, s16, pyrt_ref_pixel);
 }
 
 #endif /* PYRT_REF_WINDOW_H */

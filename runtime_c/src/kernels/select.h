@@ -43,6 +43,17 @@
 #define PYRT_MVE_conv_1x1_s8 1
 #define PYRT_MVE_conv_few_ch_s8 1
 #define PYRT_MVE_fully_connected_s8 1
+#define PYRT_MVE_add_s8 1
+#define PYRT_MVE_sub_s8 1
+#define PYRT_MVE_mul_s8 1
+#define PYRT_MVE_avg_pool_s8 1
+#define PYRT_MVE_max_pool_s8 1
+#define PYRT_MVE_softmax_s8 1
+#define PYRT_MVE_conv_s16 1
+#define PYRT_MVE_fully_connected_s16 1
+#define PYRT_MVE_dw_conv_s16 1
+#define PYRT_MVE_dw_conv_s8 1
+#define PYRT_MVE_dw_conv_3x3_s8 1
 
 /* ---- the arm_dsp set: one line per kernel it provides ---- */
 #define PYRT_DSP_conv_s8 1

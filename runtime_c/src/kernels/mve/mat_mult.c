@@ -3,9 +3,6 @@
 
 #if PYRT_SET_MVE
 
-#define PYRT_ALWAYS_INLINE static inline __attribute__((always_inline))
-
-
 /* One group of four output channels: weight rows, predicate and per-channel parameters. */
 typedef struct {
   const int8_t *b0, *b1, *b2, *b3;

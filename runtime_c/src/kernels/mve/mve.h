@@ -13,6 +13,10 @@
 #if PYRT_SET_MVE
 #include <arm_mve.h>
 
+#ifndef PYRT_ALWAYS_INLINE
+#define PYRT_ALWAYS_INLINE static inline __attribute__((always_inline))
+#endif
+
 /* TFLite's MultiplyByQuantizedMultiplier on four lanes, exact for every int32 x, multiplier in
  * [0, 2^31) and shift in [-31, 30] (lsh = max(shift, 0), rsh = min(shift, 0)):
  * - the left shift wraps, as pyrt_shl_wrap (VSHL by register does not saturate);
