@@ -9,6 +9,7 @@ build needs, so a mismatch can never run out of bounds.
 
     kernel_set("cortex-m4")             # "arm_dsp"
     kernel_set("cortex-m55")            # "mve" (arm_dsp, then reference, where it has none)
+    kernel_set("cortex-a53")            # "neon" (reference where it has none)
     scratch_bytes(op, graph, ("arm_dsp",))
     plan_sets(None)                     # every set: the blob runs on every target (default)
 """
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from .ir import Graph
 from .ops.common import LoweredOp
 
-KERNEL_SETS = ("reference", "arm_dsp", "mve")
+KERNEL_SETS = ("reference", "arm_dsp", "mve", "neon")
 
 # Target name (pyruntime.targets, plus "host") -> the kernel set its build selects.
 TARGET_SETS: dict[str, str] = {
@@ -30,7 +31,8 @@ TARGET_SETS: dict[str, str] = {
     "cortex-m7": "arm_dsp",
     "cortex-m33": "arm_dsp",
     "cortex-m55": "mve",
-    "cortex-a53": "reference",
+    "cortex-a53": "neon",
+    "cortex-a55": "neon",
     "armv7a": "arm_dsp",
 }
 
@@ -99,6 +101,20 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     return _dsp_scratch(op, graph)
 
 
+# Kernels the neon set provides (select.h PYRT_NEON_<kernel>); only the im2col convolutions
+# (conv_s8, conv_few_ch_s8) need scratch: four int8 windows of KH * KW * C_in / groups bytes
+# (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones.
+def _neon_scratch(op: LoweredOp, graph: Graph) -> int:
+    if op.version == 1 and op.code == CONV_2D:
+        x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
+        _, fh, fw, fc = w.shape
+        pad_h, pad_w = op.params[4], op.params[5]
+        if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
+            return 0  # conv_1x1_s8
+        return 4 * fh * fw * fc  # conv_few_ch_s8 and conv_s8 alike
+    return 0
+
+
 def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
     """Arena scratch operator `op` needs: the largest over the kernel sets `sets`."""
     need = 0
@@ -107,6 +123,8 @@ def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
             need = max(need, _dsp_scratch(op, graph))
         elif s == "mve":
             need = max(need, _mve_scratch(op, graph))
+        elif s == "neon":
+            need = max(need, _neon_scratch(op, graph))
         elif s != "reference":
             raise ValueError(f"unknown kernel set '{s}'")
     return need

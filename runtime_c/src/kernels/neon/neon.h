@@ -1,0 +1,69 @@
+/*
+ * Helpers of the neon kernel set (AArch64 Advanced SIMD: Cortex-A53/A55/A7x), written with the
+ * ACLE intrinsics of arm_neon.h: the exact vector requantization, the int8 multiply core that
+ * CONV_2D 1x1, FULLY_CONNECTED and the im2col convolutions share, and the im2col convolution.
+ * With __ARM_FEATURE_DOTPROD (Armv8.2-A dot product: -mcpu=cortex-a55 and later) the core
+ * multiplies with SDOT; without it with SMULL + SADALP (one int8 product per int16 lane, then
+ * pairwise into int32: exact for every int8 value, -128 included).
+ */
+#ifndef PYRT_NEON_H
+#define PYRT_NEON_H
+
+#include <stdint.h>
+
+#include "../kernels.h"
+
+#if PYRT_SET_NEON
+#include <arm_neon.h>
+
+#define PYRT_NEON_INLINE static inline __attribute__((always_inline))
+
+/* TFLite's MultiplyByQuantizedMultiplier on four lanes, exact for every int32 x, multiplier in
+ * [0, 2^31) and shift in [-31, 30] (lsh = max(shift, 0), rsh = min(shift, 0)); the same steps
+ * as the mve set's pyrt_mve_requant:
+ * - SSHL by a register wraps, as pyrt_shl_wrap;
+ * - SQRDMULH is gemmlowp's SaturatingRoundingDoublingHighMul;
+ * - RoundingDivideByPOT rounds halves away from zero, SRSHL rounds them up: a negative x is
+ *   first lowered by one where rsh < 0 ((x & rsh) >> 31 is -1 exactly there), which moves the
+ *   negative halves down and nothing else. */
+PYRT_NEON_INLINE int32x4_t pyrt_neon_requant(int32x4_t acc, int32x4_t mult, int32x4_t lsh,
+                                             int32x4_t rsh) {
+  int32x4_t x = vqrdmulhq_s32(vshlq_s32(acc, lsh), mult);
+  x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, rsh), 31));
+  return vrshlq_s32(x, rsh);
+}
+
+/* Output side of the multiply core: y[ch] = clamp(requant(kbias[ch] + dot) + out_off). */
+typedef struct {
+  const int32_t *kbias;
+  pyrt_quant q;
+  int32_t per_channel; /* 0: q holds one multiplier for every channel */
+  int32_t out_off, act_min, act_max;
+} pyrt_neon_out;
+
+/* The rows of the multiply core: `lines` of `n` rows each, the first at x + i * x_line, then
+ * x_step apart; their outputs likewise at y + i * y_line + j * y_step. */
+typedef struct {
+  int32_t lines, x_line, y_line; /* lines of rows */
+  int32_t n, x_step, y_step;     /* rows of a line */
+} pyrt_neon_rows;
+
+/* Every row (k int8 values) times the n_ch weight rows w (row stride k), requantized: tiles of
+ * four rows by four output channels (16 accumulators), the rows left over one at a time, the
+ * channels left over in a last group whose missing rows repeat its first. k >= 8: the last
+ * k % 16 values are one more step whose loads end at the row's end (the values already summed
+ * masked to zero in x), so no load leaves a row. Any alignment of x, w and y; no scratch. */
+void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
+                        int32_t n_ch, const pyrt_neon_out *o, int8_t *y);
+
+/* CONV_2D by im2col of four output pixels into the scratch (four rows of k = KH * KW * C_in /
+ * groups bytes; taps in the padding read the input zero point, so that kbias holds) and the
+ * multiply core, any geometry and groups. k < 8: the reference loop (bias). */
+static inline uint32_t pyrt_neon_im2col_bytes(const pyrt_conv_desc *d) {
+  return 4u * (uint32_t)(d->filt.h * d->filt.w * d->filt.c);
+}
+void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                           const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch);
+
+#endif /* PYRT_SET_NEON */
+#endif /* PYRT_NEON_H */
