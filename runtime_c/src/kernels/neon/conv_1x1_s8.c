@@ -8,7 +8,8 @@
 void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t cin = d->in.c;
-  pyrt_neon_out o;
+  const pyrt_neon_out o =
+      pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
   pyrt_neon_rows r;
   int32_t b;
   (void)scratch;
@@ -16,12 +17,6 @@ void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t 
     pyrt_ref_window(d, x, w, bias, y, 0, 0);
     return;
   }
-  o.kbias = kbias;
-  o.q = d->q;
-  o.per_channel = 1;
-  o.out_off = d->output_offset;
-  o.act_min = d->act_min;
-  o.act_max = d->act_max;
   /* the output rows of one image are the lines, their pixels the rows */
   r.lines = d->out.h;
   r.x_line = d->stride_h * d->in.w * cin;

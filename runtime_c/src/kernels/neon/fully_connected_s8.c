@@ -8,19 +8,14 @@
 void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
                                 const int32_t *bias, const int32_t *kbias, int8_t *y,
                                 void *scratch) {
-  pyrt_neon_out o;
+  const pyrt_neon_out o =
+      pyrt_neon_out_of(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
   pyrt_neon_rows r;
   (void)scratch;
   if (d->accum < 8) {
     pyrt_ref_fc(d, x, w, bias, y, 0);
     return;
   }
-  o.kbias = kbias;
-  o.q = d->q;
-  o.per_channel = d->per_channel;
-  o.out_off = d->output_offset;
-  o.act_min = d->act_min;
-  o.act_max = d->act_max;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

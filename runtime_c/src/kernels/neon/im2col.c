@@ -56,17 +56,14 @@ void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_
   const int32_t groups = d->in.c / d->filt.c, per_group = d->out.c / groups;
   const int32_t n_pix = d->in.n * d->out.h * d->out.w, cout = d->out.c;
   int8_t *cols = (int8_t *)scratch;
-  pyrt_neon_out o;
+  pyrt_neon_out o =
+      pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
   pyrt_neon_rows r;
   int32_t g, p, j;
   if (k < 8) {
     pyrt_ref_window(d, x, w, bias, y, 0, 0);
     return;
   }
-  o.per_channel = 1;
-  o.out_off = d->output_offset;
-  o.act_min = d->act_min;
-  o.act_max = d->act_max;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

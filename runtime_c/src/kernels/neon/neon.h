@@ -41,6 +41,19 @@ typedef struct {
   int32_t out_off, act_min, act_max;
 } pyrt_neon_out;
 
+static inline pyrt_neon_out pyrt_neon_out_of(const int32_t *kbias, pyrt_quant q,
+                                             int32_t per_channel, int32_t out_off,
+                                             int32_t act_min, int32_t act_max) {
+  pyrt_neon_out o;
+  o.kbias = kbias;
+  o.q = q;
+  o.per_channel = per_channel;
+  o.out_off = out_off;
+  o.act_min = act_min;
+  o.act_max = act_max;
+  return o;
+}
+
 /* The rows of the multiply core: `lines` of `n` rows each, the first at x + i * x_line, then
  * x_step apart; their outputs likewise at y + i * y_line + j * y_step. */
 typedef struct {
