@@ -10,6 +10,7 @@ build needs, so a mismatch can never run out of bounds.
     kernel_set("cortex-m4")             # "arm_dsp"
     kernel_set("cortex-m55")            # "mve" (arm_dsp, then reference, where it has none)
     kernel_set("cortex-a53")            # "neon" (reference where it has none)
+    kernel_set("armv7a")                # "neon" (arm_dsp, then reference, where it has none)
     scratch_bytes(op, graph, ("arm_dsp",))
     plan_sets(None)                     # every set: the blob runs on every target (default)
 """
@@ -33,7 +34,7 @@ TARGET_SETS: dict[str, str] = {
     "cortex-m55": "mve",
     "cortex-a53": "neon",
     "cortex-a55": "neon",
-    "armv7a": "arm_dsp",
+    "armv7a": "neon",  # with the arm_dsp kernels where neon has none (select.h)
 }
 
 ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, SUB = 0, 3, 4, 9, 41
@@ -101,9 +102,11 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     return _dsp_scratch(op, graph)
 
 
-# Kernels the neon set provides (select.h PYRT_NEON_<kernel>); only the im2col convolutions
+# Kernels the neon set provides (select.h PYRT_NEON_<kernel>: every CONV_2D path, 3x3
+# DEPTHWISE_CONV_2D, FULLY_CONNECTED, same-shape ADD and SUB); only the im2col convolutions
 # (conv_s8, conv_few_ch_s8) need scratch: four int8 windows of KH * KW * C_in / groups bytes
-# (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones.
+# (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones on
+# AArch64 and the arm_dsp ones on Armv7-A: none of either needs scratch.
 def _neon_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1 and op.code == CONV_2D:
         x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]

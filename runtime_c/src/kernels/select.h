@@ -5,8 +5,10 @@
  * - mve/ (Armv8.1-M with integer MVE, Helium: Cortex-M55/M85): built when the compiler defines
  *   __ARM_FEATURE_MVE with bit 0 (integer) set; preferred to arm_dsp, which these cores also
  *   have, so a kernel the mve set lacks falls back to its arm_dsp variant, then the reference;
- * - neon/ (AArch64 Advanced SIMD: Cortex-A53/A55/A7x): built when the compiler defines __ARM_NEON
- *   on AArch64 (__aarch64__); with __ARM_FEATURE_DOTPROD its multiply core uses SDOT;
+ * - neon/ (Advanced SIMD: AArch64 Cortex-A53/A55/A7x, Armv7-A with NEON): built when the compiler
+ *   defines __ARM_NEON; with __ARM_FEATURE_DOTPROD its multiply core uses SDOT; preferred to
+ *   arm_dsp, which Armv7-A also builds, so a kernel the neon set lacks falls back to its arm_dsp
+ *   variant there (AArch64 has no arm_dsp set), then the reference;
  * - arm_dsp/ (Armv7E-M, Armv8-M Mainline with the DSP extension: Cortex-M4/M7/M33/M55, and
  *   Armv7-A): built when the compiler defines __ARM_FEATURE_DSP and __ARM_FEATURE_SIMD32;
  * - a reference kernel (kernels/<name>.c) is built unless a variant of an active set replaces
@@ -41,8 +43,7 @@
 #define PYRT_SET_MVE 0
 #endif
 
-#if !PYRT_REF_KERNELS_ONLY && !defined(PYRT_KERNELS_REFERENCE) && defined(__ARM_NEON) && \
-    defined(__aarch64__)
+#if !PYRT_REF_KERNELS_ONLY && !defined(PYRT_KERNELS_REFERENCE) && defined(__ARM_NEON)
 #define PYRT_SET_NEON 1
 #else
 #define PYRT_SET_NEON 0
@@ -54,6 +55,8 @@
 #define PYRT_NEON_conv_few_ch_s8 1
 #define PYRT_NEON_dw_conv_3x3_s8 1
 #define PYRT_NEON_fully_connected_s8 1
+#define PYRT_NEON_add_s8 1
+#define PYRT_NEON_sub_s8 1
 
 /* ---- the mve set: one line per kernel it provides ---- */
 #define PYRT_MVE_conv_1x1_s8 1
@@ -84,8 +87,8 @@
   (PYRT_REF_KERNELS_ONLY || (!PYRT_USE_MVE(k) && !PYRT_USE_NEON(k) && !PYRT_USE_DSP(k)))
 
 /* The name of the active kernel set, for reports ("reference", "arm_dsp", "mve" or "neon"; mve
- * builds run arm_dsp and reference kernels where the mve set has none, neon builds reference
- * kernels). */
+ * builds run arm_dsp and reference kernels where the mve set has none, neon builds arm_dsp
+ * (Armv7-A) or reference ones (AArch64)). */
 #if PYRT_SET_MVE
 #define PYRT_KERNEL_SET_NAME "mve"
 #elif PYRT_SET_NEON

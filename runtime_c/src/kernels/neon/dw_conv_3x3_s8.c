@@ -19,7 +19,7 @@ PYRT_NEON_INLINE void block_of(const pyrt_conv_desc *d, const int8_t *w, const i
   const int32_t ch = d->out.c;
   const int32x4_t zero = vdupq_n_s32(0);
   const int16x8_t sh = vmovl_s8(vld1_s8(d->q.shift + c));
-  const int32x4_t s0 = vmovl_s16(vget_low_s16(sh)), s1 = vmovl_high_s16(sh);
+  const int32x4_t s0 = vmovl_s16(vget_low_s16(sh)), s1 = vmovl_s16(vget_high_s16(sh));
   int t;
   for (t = 0; t < 9; ++t) k->w[t] = vld1_s8(w + t * ch + c);
   k->kb0 = vld1q_s32(kbias + c);
@@ -33,11 +33,11 @@ PYRT_NEON_INLINE void block_of(const pyrt_conv_desc *d, const int8_t *w, const i
 }
 
 /* acc += the product of tap x (8 channels) and weights wt, widened exactly */
-#define TAP(a0, a1, xv, wt)                              \
-  do {                                                   \
-    const int16x8_t pr_ = vmull_s8((xv), (wt));          \
-    (a0) = vaddw_s16((a0), vget_low_s16(pr_));           \
-    (a1) = vaddw_high_s16((a1), pr_);                    \
+#define TAP(a0, a1, xv, wt)                     \
+  do {                                          \
+    const int16x8_t pr_ = vmull_s8((xv), (wt)); \
+    (a0) = vaddw_s16((a0), vget_low_s16(pr_));  \
+    (a1) = vaddw_s16((a1), vget_high_s16(pr_)); \
   } while (0)
 
 /* Requantize, offset, clamp and store eight channels. */

@@ -9,7 +9,7 @@
 #else
 #define MAC16(acc, a, b)                                                                     \
   ((acc) = vpadalq_s16(vpadalq_s16((acc), vmull_s8(vget_low_s8(a), vget_low_s8(b))),       \
-                       vmull_high_s8((a), (b))))
+                       vmull_s8(vget_high_s8(a), vget_high_s8(b))))
 #endif
 #define MAC8(acc, a, b) ((acc) = vpadalq_s16((acc), vmull_s8((a), (b))))
 
@@ -21,7 +21,7 @@ typedef struct {
   int32x4_t kbias, mult, lsh, rsh;
 } group;
 
-/* The four dot products of each of the nr rows xr (1 or 4) with the group's weight rows:
+/* The four dot products of each of the nr rows xr (1 or PYRT_NEON_ROWS) with the group's weight rows:
  * out[p] lane c = row p . weight row c. m16 / m8: the tail masks (mat_mult). */
 PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int32_t k,
                            uint8x16_t m16, uint8x8_t m8, int32x4_t *out) {
@@ -79,7 +79,8 @@ PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int3
   }
 #pragma GCC unroll 4
   for (p = 0; p < nr; ++p)
-    out[p] = vpaddq_s32(vpaddq_s32(acc[p][0], acc[p][1]), vpaddq_s32(acc[p][2], acc[p][3]));
+    out[p] = pyrt_neon_padd(pyrt_neon_padd(acc[p][0], acc[p][1]),
+                            pyrt_neon_padd(acc[p][2], acc[p][3]));
 }
 
 /* Requantize four channels of one row and add the output offset (int32 lanes). */
@@ -132,6 +133,30 @@ PYRT_NEON_INLINE void store_row(int8_t *y, int8x16_t b, int p, int32_t left) {
   for (c = 0; c < left; ++c) y[c] = t[4 * p + c];
 }
 
+/* The nr (1 .. PYRT_NEON_ROWS) rows xp against group g: outputs at yp, `left` channels each. */
+PYRT_NEON_INLINE void rows_out(const int8_t *const *xp, int8_t *const *yp, int nr,
+                               const group *g, int32_t k, int32_t left, uint8x16_t m16,
+                               uint8x8_t m8, int32x4_t out_off, int8x16_t lo, int8x16_t hi) {
+  int32x4_t a[4];
+  int8x16_t b;
+  int p;
+  tile(xp, nr, g, k, m16, m8, a);
+#pragma GCC unroll 4
+  for (p = 0; p < 4; ++p) a[p] = p < nr ? requant(a[p], g, out_off) : a[0];
+  b = vcombine_s8(vqmovn_s16(vcombine_s16(vqmovn_s32(a[0]), vqmovn_s32(a[1]))),
+                  vqmovn_s16(vcombine_s16(vqmovn_s32(a[2]), vqmovn_s32(a[3]))));
+  b = vminq_s8(vmaxq_s8(b, lo), hi);
+  if (left == 4) {
+    pyrt_neon_st4(yp[0], b, 0);
+    if (nr > 1) pyrt_neon_st4(yp[1], b, 1);
+    if (nr > 2) pyrt_neon_st4(yp[2], b, 2);
+    if (nr > 3) pyrt_neon_st4(yp[3], b, 3);
+  } else {
+#pragma GCC unroll 4
+    for (p = 0; p < nr; ++p) store_row(yp[p], b, p, left);
+  }
+}
+
 void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
                         int32_t n_ch, const pyrt_neon_out *o, int8_t *y) {
   const int32_t total = r->lines * r->n;
@@ -152,44 +177,18 @@ void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *
     cu.line = 0;
     cu.j = 0;
     group_of(w, k, ch, n_ch, o, &g);
-    for (i = 0; i + 4 <= total; i += 4) {
-      const int8_t *xp[4];
-      int8_t *yp[4];
-      int32x4_t a[4];
-      int8x16_t b;
+    for (i = 0; i + PYRT_NEON_ROWS <= total; i += PYRT_NEON_ROWS) {
+      const int8_t *xp[PYRT_NEON_ROWS];
+      int8_t *yp[PYRT_NEON_ROWS];
       int p;
-      for (p = 0; p < 4; ++p) next_row(&cu, x, y + ch, &xp[p], &yp[p]);
-      tile(xp, 4, &g, k, m16, m8, a);
-      b = vcombine_s8(
-          vqmovn_s16(vcombine_s16(vqmovn_s32(requant(a[0], &g, out_off)),
-                                  vqmovn_s32(requant(a[1], &g, out_off)))),
-          vqmovn_s16(vcombine_s16(vqmovn_s32(requant(a[2], &g, out_off)),
-                                  vqmovn_s32(requant(a[3], &g, out_off)))));
-      b = vminq_s8(vmaxq_s8(b, lo), hi);
-      if (left == 4) {
-        vst1q_lane_s32((int32_t *)(void *)yp[0], vreinterpretq_s32_s8(b), 0);
-        vst1q_lane_s32((int32_t *)(void *)yp[1], vreinterpretq_s32_s8(b), 1);
-        vst1q_lane_s32((int32_t *)(void *)yp[2], vreinterpretq_s32_s8(b), 2);
-        vst1q_lane_s32((int32_t *)(void *)yp[3], vreinterpretq_s32_s8(b), 3);
-      } else {
-        for (p = 0; p < 4; ++p) store_row(yp[p], b, p, left);
-      }
+      for (p = 0; p < PYRT_NEON_ROWS; ++p) next_row(&cu, x, y + ch, &xp[p], &yp[p]);
+      rows_out(xp, yp, PYRT_NEON_ROWS, &g, k, left, m16, m8, out_off, lo, hi);
     }
     for (; i < total; ++i) {
       const int8_t *xp[1];
       int8_t *yp[1];
-      int32x4_t a[1];
-      int8x16_t b;
-      int16x4_t h;
       next_row(&cu, x, y + ch, &xp[0], &yp[0]);
-      tile(xp, 1, &g, k, m16, m8, a);
-      h = vqmovn_s32(requant(a[0], &g, out_off));
-      b = vcombine_s8(vqmovn_s16(vcombine_s16(h, h)), vqmovn_s16(vcombine_s16(h, h)));
-      b = vminq_s8(vmaxq_s8(b, lo), hi);
-      if (left == 4)
-        vst1q_lane_s32((int32_t *)(void *)yp[0], vreinterpretq_s32_s8(b), 0);
-      else
-        store_row(yp[0], b, 0, left);
+      rows_out(xp, yp, 1, &g, k, left, m16, m8, out_off, lo, hi);
     }
   }
 }

@@ -10,6 +10,7 @@
 #define PYRT_NEON_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../kernels.h"
 
@@ -17,6 +18,28 @@
 #include <arm_neon.h>
 
 #define PYRT_NEON_INLINE static inline __attribute__((always_inline))
+
+/* What differs between AArch64 and AArch32 NEON: the rows of a multiply tile (AArch64 has 32
+ * Q registers: 4 x 4 accumulators; AArch32 16: 2 x 4), pairwise addition of two vectors, and
+ * the store of one int32 lane to an int8 address (AArch32 stores lanes with alignment hints,
+ * so a plain unaligned word store there). */
+#if defined(__aarch64__)
+#define PYRT_NEON_ROWS 4
+PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) { return vpaddq_s32(a, b); }
+#define pyrt_neon_st4(y, b, lane) \
+  vst1q_lane_s32((int32_t *)(void *)(y), vreinterpretq_s32_s8(b), (lane))
+#else
+#define PYRT_NEON_ROWS 2
+PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) {
+  return vcombine_s32(vpadd_s32(vget_low_s32(a), vget_high_s32(a)),
+                      vpadd_s32(vget_low_s32(b), vget_high_s32(b)));
+}
+#define pyrt_neon_st4(y, b, lane)                                          \
+  do {                                                                     \
+    const uint32_t v_ = vgetq_lane_u32(vreinterpretq_u32_s8(b), (lane));   \
+    memcpy((y), &v_, 4);                                                   \
+  } while (0)
+#endif
 
 /* TFLite's MultiplyByQuantizedMultiplier on four lanes, exact for every int32 x, multiplier in
  * [0, 2^31) and shift in [-31, 30] (lsh = max(shift, 0), rsh = min(shift, 0)); the same steps
@@ -62,7 +85,7 @@ typedef struct {
 } pyrt_neon_rows;
 
 /* Every row (k int8 values) times the n_ch weight rows w (row stride k), requantized: tiles of
- * four rows by four output channels (16 accumulators), the rows left over one at a time, the
+ * PYRT_NEON_ROWS rows by four output channels, the rows left over one at a time, the
  * channels left over in a last group whose missing rows repeat its first. k >= 8: the last
  * k % 16 values are one more step whose loads end at the row's end (the values already summed
  * masked to zero in x), so no load leaves a row. Any alignment of x, w and y; no scratch. */
