@@ -1,7 +1,8 @@
 """Every kernel of the engine against the reference kernels, on the emulated core of its ISA.
 
 firmware/apps/kernel_test links the engine as built for a target (the arm_dsp kernels on
-Cortex-M4/M7/M33 and Armv7-A; on Cortex-M55 the mve kernels, arm_dsp where it has none) beside
+Cortex-M4/M7/M33; on Cortex-M55 the mve kernels, arm_dsp where it has none; on Cortex-A53, A55
+(SDOT) and Armv7-A the neon kernels, arm_dsp (Armv7-A) or reference where it has none) beside
 a second copy of the reference kernels (pyrt_ref_*), generates random cases per kernel from a
 seed and compares the two outputs byte for byte (docs/kernels.md). The seed is random per run
 unless PYRT_KERNEL_SEED is set; a failure message says how to replay it. PYRT_KERNEL_CASES

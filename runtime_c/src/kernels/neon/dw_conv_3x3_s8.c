@@ -21,6 +21,7 @@ PYRT_NEON_INLINE void block_of(const pyrt_conv_desc *d, const int8_t *w, const i
   const int16x8_t sh = vmovl_s8(vld1_s8(d->q.shift + c));
   const int32x4_t s0 = vmovl_s16(vget_low_s16(sh)), s1 = vmovl_s16(vget_high_s16(sh));
   int t;
+#pragma GCC unroll 9
   for (t = 0; t < 9; ++t) k->w[t] = vld1_s8(w + t * ch + c);
   k->kb0 = vld1q_s32(kbias + c);
   k->kb1 = vld1q_s32(kbias + c + 4);
@@ -74,6 +75,7 @@ static void border_pixel(const pyrt_conv_desc *d, const int8_t *plane, const int
     block_of(d, w, kbias, c, &k);
     a0 = k.kb0;
     a1 = k.kb1;
+#pragma GCC unroll 9
     for (fy = 0; fy < 9; ++fy) TAP(a0, a1, t[fy] ? vld1_s8(t[fy] + c) : zp, k.w[fy]);
     finish(&k, a0, a1, out_off, lo, hi, y + c);
     c += 8;
@@ -98,6 +100,7 @@ static void inner_run(const pyrt_conv_desc *d, const int8_t *plane, const int8_t
       const int8_t *p = plane + (iy0 * in_w + ox * sw - d->pad_w) * ch + c;
       int32x4_t a0 = k.kb0, a1 = k.kb1;
       int fy;
+#pragma GCC unroll 3
       for (fy = 0; fy < 3; ++fy, p += row) {
         TAP(a0, a1, vld1_s8(p), k.w[fy * 3]);
         TAP(a0, a1, vld1_s8(p + ch), k.w[fy * 3 + 1]);

@@ -9,7 +9,7 @@
 #else
 #define MAC16(acc, a, b)                                                                     \
   ((acc) = vpadalq_s16(vpadalq_s16((acc), vmull_s8(vget_low_s8(a), vget_low_s8(b))),       \
-                       vmull_s8(vget_high_s8(a), vget_high_s8(b))))
+                       pyrt_neon_mull_high(a, b)))
 #endif
 #define MAC8(acc, a, b) ((acc) = vpadalq_s16((acc), vmull_s8((a), (b))))
 

@@ -20,15 +20,17 @@
 #define PYRT_NEON_INLINE static inline __attribute__((always_inline))
 
 /* What differs between AArch64 and AArch32 NEON: the rows of a multiply tile (AArch64 has 32
- * Q registers: 4 x 4 accumulators; AArch32 16: 2 x 4), pairwise addition of two vectors, and
- * the store of one int32 lane to an int8 address (AArch32 stores lanes with alignment hints,
- * so a plain unaligned word store there). */
+ * Q registers: 4 x 4 accumulators; AArch32 16: 2 x 4), pairwise addition of two vectors, the
+ * store of one int32 lane to an int8 address (AArch32 stores lanes with alignment hints, so a
+ * plain unaligned word store there) and the high-half SMULL2 (AArch64 only). */
 #if defined(__aarch64__)
 #define PYRT_NEON_ROWS 4
 PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) { return vpaddq_s32(a, b); }
 #define pyrt_neon_st4(y, b, lane) \
   vst1q_lane_s32((int32_t *)(void *)(y), vreinterpretq_s32_s8(b), (lane))
+#define pyrt_neon_mull_high(a, b) vmull_high_s8((a), (b))
 #else
+#define pyrt_neon_mull_high(a, b) vmull_s8(vget_high_s8(a), vget_high_s8(b))
 #define PYRT_NEON_ROWS 2
 PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) {
   return vcombine_s32(vpadd_s32(vget_low_s32(a), vget_high_s32(a)),
