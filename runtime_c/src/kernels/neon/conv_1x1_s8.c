@@ -24,6 +24,10 @@ void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t 
   r.n = d->out.w;
   r.x_step = d->stride_w * cin;
   r.y_step = d->out.c;
+  if (r.x_line == r.n * r.x_step) { /* stride 1 x 1: the image's pixels are one line of rows */
+    r.n *= r.lines;
+    r.lines = 1;
+  }
   for (b = 0; b < d->in.n; ++b)
     pyrt_neon_mat_mult(x + b * d->in.h * d->in.w * cin, &r, w, cin, d->out.c, &o,
                        y + b * d->out.h * r.y_line);

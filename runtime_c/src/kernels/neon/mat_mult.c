@@ -108,20 +108,24 @@ static void group_of(const int8_t *w, int32_t k, int32_t ch, int32_t n_ch,
   g->rsh = vminq_s32(vld1q_s32(sh), vdupq_n_s32(0));
 }
 
-/* Walks the rows of a pyrt_neon_rows in order. */
+/* Walks the rows of a pyrt_neon_rows in order (x0, y0: the current line's first row). */
 typedef struct {
   const pyrt_neon_rows *r;
+  const int8_t *x0;
+  int8_t *y0;
   int32_t line, j;
 } cursor;
 
-PYRT_NEON_INLINE void next_row(cursor *cu, const int8_t *x, int8_t *y, const int8_t **xp,
-                               int8_t **yp) {
+PYRT_NEON_INLINE void next_row(cursor *cu, const int8_t **xp, int8_t **yp) {
   const pyrt_neon_rows *r = cu->r;
-  *xp = x + cu->line * r->x_line + cu->j * r->x_step;
-  *yp = y + cu->line * r->y_line + cu->j * r->y_step;
+  *xp = cu->x0 + cu->j * r->x_step;
+  *yp = cu->y0 + cu->j * r->y_step;
   if (++cu->j == r->n) {
     cu->j = 0;
-    ++cu->line;
+    if (++cu->line < r->lines) {
+      cu->x0 += r->x_line;
+      cu->y0 += r->y_line;
+    }
   }
 }
 
@@ -174,6 +178,8 @@ void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *
     cursor cu;
     int32_t i;
     cu.r = r;
+    cu.x0 = x;
+    cu.y0 = y + ch;
     cu.line = 0;
     cu.j = 0;
     group_of(w, k, ch, n_ch, o, &g);
@@ -181,13 +187,13 @@ void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *
       const int8_t *xp[PYRT_NEON_ROWS];
       int8_t *yp[PYRT_NEON_ROWS];
       int p;
-      for (p = 0; p < PYRT_NEON_ROWS; ++p) next_row(&cu, x, y + ch, &xp[p], &yp[p]);
+      for (p = 0; p < PYRT_NEON_ROWS; ++p) next_row(&cu, &xp[p], &yp[p]);
       rows_out(xp, yp, PYRT_NEON_ROWS, &g, k, left, m16, m8, out_off, lo, hi);
     }
     for (; i < total; ++i) {
       const int8_t *xp[1];
       int8_t *yp[1];
-      next_row(&cu, x, y + ch, &xp[0], &yp[0]);
+      next_row(&cu, &xp[0], &yp[0]);
       rows_out(xp, yp, 1, &g, k, left, m16, m8, out_off, lo, hi);
     }
   }
