@@ -104,8 +104,8 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
 
 # Kernels the neon set provides (select.h PYRT_NEON_<kernel>: every CONV_2D path, 3x3
 # DEPTHWISE_CONV_2D, FULLY_CONNECTED, same-shape ADD and SUB); only the im2col convolutions
-# (conv_s8, conv_few_ch_s8) need scratch: four int8 windows of KH * KW * C_in / groups bytes
-# (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones on
+# (conv_s8, conv_few_ch_s8) need scratch: 16 int8 windows of k = KH * KW * C_in / groups bytes
+# for k <= 64, else 4 (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones on
 # AArch64 and the arm_dsp ones on Armv7-A: none of either needs scratch.
 def _neon_scratch(op: LoweredOp, graph: Graph) -> int:
     if op.version == 1 and op.code == CONV_2D:
@@ -114,7 +114,8 @@ def _neon_scratch(op: LoweredOp, graph: Graph) -> int:
         pad_h, pad_w = op.params[4], op.params[5]
         if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
             return 0  # conv_1x1_s8
-        return 4 * fh * fw * fc  # conv_few_ch_s8 and conv_s8 alike
+        k = fh * fw * fc
+        return (16 if k <= 64 else 4) * k  # conv_few_ch_s8 and conv_s8 alike
     return 0
 
 

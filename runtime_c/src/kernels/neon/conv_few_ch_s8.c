@@ -1,5 +1,5 @@
-/* neon CONV_2D, first layers (1-3 input channels): im2col of four
- * output pixels, then the multiply core against all filters (im2col.c). */
+/* neon CONV_2D, first layers (1-3 input channels): im2col of a few
+ * output pixels (neon.h), then the multiply core against all filters (im2col.c). */
 #include "neon.h"
 
 #if PYRT_USE_NEON(conv_few_ch_s8)

@@ -1,5 +1,5 @@
-/* neon CONV_2D, general (any window, stride, dilation, padding, groups): im2col of four
- * output pixels, then the multiply core against all filters (im2col.c). */
+/* neon CONV_2D, general (any window, stride, dilation, padding, groups): im2col of a few
+ * output pixels (neon.h), then the multiply core against all filters (im2col.c). */
 #include "neon.h"
 
 #if PYRT_USE_NEON(conv_s8)

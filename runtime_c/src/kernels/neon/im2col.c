@@ -55,6 +55,7 @@ void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_
   const int32_t k = d->filt.h * d->filt.w * d->filt.c;
   const int32_t groups = d->in.c / d->filt.c, per_group = d->out.c / groups;
   const int32_t n_pix = d->in.n * d->out.h * d->out.w, cout = d->out.c;
+  const int32_t rows = pyrt_neon_im2col_rows(k);
   int8_t *cols = (int8_t *)scratch;
   pyrt_neon_out o =
       pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
@@ -74,8 +75,8 @@ void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_
     o.kbias = kbias + ch0;
     o.q.mult = d->q.mult + ch0;
     o.q.shift = d->q.shift + ch0;
-    for (p = 0; p < n_pix; p += 4) {
-      r.n = n_pix - p < 4 ? n_pix - p : 4;
+    for (p = 0; p < n_pix; p += rows) {
+      r.n = n_pix - p < rows ? n_pix - p : rows;
       for (j = 0; j < r.n; ++j) gather(d, x, p + j, g * d->filt.c, cols + j * k);
       pyrt_neon_mat_mult(cols, &r, w + ch0 * k, k, per_group, &o, y + p * cout + ch0);
     }

@@ -94,11 +94,14 @@ typedef struct {
 void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
                         int32_t n_ch, const pyrt_neon_out *o, int8_t *y);
 
-/* CONV_2D by im2col of four output pixels into the scratch (four rows of k = KH * KW * C_in /
- * groups bytes; taps in the padding read the input zero point, so that kbias holds) and the
- * multiply core, any geometry and groups. k < 8: the reference loop (bias). */
+/* CONV_2D by im2col of a few output pixels into the scratch (rows of k = KH * KW * C_in /
+ * groups bytes, taps in the padding the input zero point, so that kbias holds) and the multiply
+ * core, any geometry and groups: 16 pixels at a time for k <= 64 (first layers: the core's
+ * per-call costs spread over more rows), 4 otherwise. k < 8: the reference loop (bias). */
+static inline int32_t pyrt_neon_im2col_rows(int32_t k) { return k <= 64 ? 16 : 4; }
 static inline uint32_t pyrt_neon_im2col_bytes(const pyrt_conv_desc *d) {
-  return 4u * (uint32_t)(d->filt.h * d->filt.w * d->filt.c);
+  const int32_t k = d->filt.h * d->filt.w * d->filt.c;
+  return (uint32_t)(pyrt_neon_im2col_rows(k) * k);
 }
 void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                            const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch);
