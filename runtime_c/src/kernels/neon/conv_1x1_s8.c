@@ -8,8 +8,7 @@
 void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t cin = d->in.c;
-  const pyrt_neon_out o =
-      pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
+  pyrt_neon_out o = pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
   pyrt_neon_rows r;
   int32_t b;
   (void)scratch;
@@ -28,6 +27,7 @@ void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t 
     r.n *= r.lines;
     r.lines = 1;
   }
+  o.pairs = pyrt_neon_pairs_ok(w, d->out.c * cin);
   for (b = 0; b < d->in.n; ++b)
     pyrt_neon_mat_mult(x + b * d->in.h * d->in.w * cin, &r, w, cin, d->out.c, &o,
                        y + b * d->out.h * r.y_line);

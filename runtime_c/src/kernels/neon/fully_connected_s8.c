@@ -8,7 +8,7 @@
 void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
                                 const int32_t *bias, const int32_t *kbias, int8_t *y,
                                 void *scratch) {
-  const pyrt_neon_out o =
+  pyrt_neon_out o =
       pyrt_neon_out_of(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
   pyrt_neon_rows r;
   (void)scratch;
@@ -16,6 +16,8 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
     pyrt_ref_fc(d, x, w, bias, y, 0);
     return;
   }
+  /* the weights pass only pays for itself over several batch rows */
+  o.pairs = d->batches >= 4 ? pyrt_neon_pairs_ok(w, d->out_ch * d->accum) : 0;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

@@ -12,6 +12,40 @@
                        pyrt_neon_mull_high(a, b)))
 #endif
 #define MAC8(acc, a, b) ((acc) = vpadalq_s16((acc), vmull_s8((a), (b))))
+/* MAC16 when no weight is -128: the two products of a lane pair summed in int16 first */
+#if defined(__ARM_FEATURE_DOTPROD)
+#define MAC16P(acc, a, b) MAC16(acc, a, b)
+#else
+#define MAC16P(acc, a, b)                                                                    \
+  ((acc) = vpadalq_s16((acc), pyrt_neon_mlal_high(vmull_s8(vget_low_s8(a), vget_low_s8(b)),  \
+                                                  (a), (b))))
+#endif
+/* one of the two by a constant `pairs` */
+#define MAC16X(acc, a, b)      \
+  do {                         \
+    if (pairs)                 \
+      MAC16P(acc, a, b);       \
+    else                       \
+      MAC16(acc, a, b);        \
+  } while (0)
+
+int32_t pyrt_neon_pairs_ok(const int8_t *w, int32_t n) {
+#if defined(__ARM_FEATURE_DOTPROD)
+  (void)w;
+  (void)n;
+  return 0;
+#else
+  const int8x16_t lo = vdupq_n_s8(-128);
+  uint8x16_t hit = vdupq_n_u8(0);
+  uint8_t t[16];
+  int32_t i, any = 0;
+  for (i = 0; i + 16 <= n; i += 16) hit = vorrq_u8(hit, vceqq_s8(vld1q_s8(w + i), lo));
+  for (; i < n; ++i) any |= w[i] == -128;
+  vst1q_u8(t, hit);
+  for (i = 0; i < 16; ++i) any |= t[i];
+  return !any;
+#endif
+}
 
 static const uint8_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
@@ -24,7 +58,7 @@ typedef struct {
 /* The four dot products of each of the nr rows xr (1 or PYRT_NEON_ROWS) with the group's weight rows:
  * out[p] lane c = row p . weight row c. m16 / m8: the tail masks (mat_mult). */
 PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int32_t k,
-                           uint8x16_t m16, uint8x8_t m8, int32x4_t *out) {
+                           uint8x16_t m16, uint8x8_t m8, int32x4_t *out, int pairs) {
   int32x4_t acc[4][4];
   int32_t i;
   int p, c;
@@ -40,7 +74,7 @@ PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int3
     for (p = 0; p < nr; ++p) {
       xv[p] = vld1q_s8(xr[p] + i);
 #pragma GCC unroll 4
-      for (c = 0; c < 4; ++c) MAC16(acc[p][c], xv[p], wv[c]);
+      for (c = 0; c < 4; ++c) MAC16X(acc[p][c], xv[p], wv[c]);
     }
   }
   if (k >= 16) {
@@ -53,7 +87,7 @@ PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int3
       for (p = 0; p < nr; ++p) {
         xv[p] = vreinterpretq_s8_u8(vandq_u8(vreinterpretq_u8_s8(vld1q_s8(xr[p] + i)), m16));
 #pragma GCC unroll 4
-        for (c = 0; c < 4; ++c) MAC16(acc[p][c], xv[p], wv[c]);
+        for (c = 0; c < 4; ++c) MAC16X(acc[p][c], xv[p], wv[c]);
       }
     }
   } else { /* 8 <= k < 16: the first 8 values, then the last 8 (the overlap masked off) */
@@ -140,11 +174,12 @@ PYRT_NEON_INLINE void store_row(int8_t *y, int8x16_t b, int p, int32_t left) {
 /* The nr (1 .. PYRT_NEON_ROWS) rows xp against group g: outputs at yp, `left` channels each. */
 PYRT_NEON_INLINE void rows_out(const int8_t *const *xp, int8_t *const *yp, int nr,
                                const group *g, int32_t k, int32_t left, uint8x16_t m16,
-                               uint8x8_t m8, int32x4_t out_off, int8x16_t lo, int8x16_t hi) {
+                               uint8x8_t m8, int32x4_t out_off, int8x16_t lo, int8x16_t hi,
+                               int pairs) {
   int32x4_t a[4];
   int8x16_t b;
   int p;
-  tile(xp, nr, g, k, m16, m8, a);
+  tile(xp, nr, g, k, m16, m8, a, pairs);
 #pragma GCC unroll 4
   for (p = 0; p < 4; ++p) a[p] = p < nr ? requant(a[p], g, out_off) : a[0];
   b = vcombine_s8(vqmovn_s16(vcombine_s16(vqmovn_s32(a[0]), vqmovn_s32(a[1]))),
@@ -161,8 +196,10 @@ PYRT_NEON_INLINE void rows_out(const int8_t *const *xp, int8_t *const *yp, int n
   }
 }
 
-void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
-                        int32_t n_ch, const pyrt_neon_out *o, int8_t *y) {
+/* pyrt_neon_mat_mult with a constant `pairs` (MAC16P instead of MAC16 in the tiles). */
+PYRT_NEON_INLINE void mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w,
+                               int32_t k, int32_t n_ch, const pyrt_neon_out *o, int8_t *y,
+                               int pairs) {
   const int32_t total = r->lines * r->n;
   const uint8x16_t it = vld1q_u8(iota);
   /* k >= 16: lanes >= 16 - k % 16 of the last step are new; k < 16: lanes >= 16 - k of the
@@ -188,15 +225,27 @@ void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *
       int8_t *yp[PYRT_NEON_ROWS];
       int p;
       for (p = 0; p < PYRT_NEON_ROWS; ++p) next_row(&cu, &xp[p], &yp[p]);
-      rows_out(xp, yp, PYRT_NEON_ROWS, &g, k, left, m16, m8, out_off, lo, hi);
+      rows_out(xp, yp, PYRT_NEON_ROWS, &g, k, left, m16, m8, out_off, lo, hi, pairs);
     }
     for (; i < total; ++i) {
       const int8_t *xp[1];
       int8_t *yp[1];
       next_row(&cu, &xp[0], &yp[0]);
-      rows_out(xp, yp, 1, &g, k, left, m16, m8, out_off, lo, hi);
+      rows_out(xp, yp, 1, &g, k, left, m16, m8, out_off, lo, hi, pairs);
     }
   }
+}
+
+void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
+                        int32_t n_ch, const pyrt_neon_out *o, int8_t *y) {
+#if defined(__ARM_FEATURE_DOTPROD)
+  mat_mult(x, r, w, k, n_ch, o, y, 0);
+#else
+  if (o->pairs)
+    mat_mult(x, r, w, k, n_ch, o, y, 1);
+  else
+    mat_mult(x, r, w, k, n_ch, o, y, 0);
+#endif
 }
 
 #endif /* PYRT_SET_NEON */

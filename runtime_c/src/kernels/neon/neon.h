@@ -22,15 +22,17 @@
 /* What differs between AArch64 and AArch32 NEON: the rows of a multiply tile (AArch64 has 32
  * Q registers: 4 x 4 accumulators; AArch32 16: 2 x 4), pairwise addition of two vectors, the
  * store of one int32 lane to an int8 address (AArch32 stores lanes with alignment hints, so a
- * plain unaligned word store there) and the high-half SMULL2 (AArch64 only). */
+ * plain unaligned word store there) and the high-half SMULL2 / SMLAL2 (AArch64 only). */
 #if defined(__aarch64__)
 #define PYRT_NEON_ROWS 4
 PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) { return vpaddq_s32(a, b); }
 #define pyrt_neon_st4(y, b, lane) \
   vst1q_lane_s32((int32_t *)(void *)(y), vreinterpretq_s32_s8(b), (lane))
 #define pyrt_neon_mull_high(a, b) vmull_high_s8((a), (b))
+#define pyrt_neon_mlal_high(acc, a, b) vmlal_high_s8((acc), (a), (b))
 #else
 #define pyrt_neon_mull_high(a, b) vmull_s8(vget_high_s8(a), vget_high_s8(b))
+#define pyrt_neon_mlal_high(acc, a, b) vmlal_s8((acc), vget_high_s8(a), vget_high_s8(b))
 #define PYRT_NEON_ROWS 2
 PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) {
   return vcombine_s32(vpadd_s32(vget_low_s32(a), vget_high_s32(a)),
@@ -64,6 +66,7 @@ typedef struct {
   pyrt_quant q;
   int32_t per_channel; /* 0: q holds one multiplier for every channel */
   int32_t out_off, act_min, act_max;
+  int32_t pairs; /* 1: no weight is -128 (pyrt_neon_pairs_ok), see pyrt_neon_mat_mult */
 } pyrt_neon_out;
 
 static inline pyrt_neon_out pyrt_neon_out_of(const int32_t *kbias, pyrt_quant q,
@@ -76,6 +79,7 @@ static inline pyrt_neon_out pyrt_neon_out_of(const int32_t *kbias, pyrt_quant q,
   o.out_off = out_off;
   o.act_min = act_min;
   o.act_max = act_max;
+  o.pairs = 0;
   return o;
 }
 
@@ -85,6 +89,12 @@ typedef struct {
   int32_t lines, x_line, y_line; /* lines of rows */
   int32_t n, x_step, y_step;     /* rows of a line */
 } pyrt_neon_rows;
+
+/* 1 when none of the n weights w is -128 (never with SDOT, which does not need it): two int8
+ * products then fit one int16 lane (|x w| <= 128 * 127, twice 32512), so the core multiplies
+ * by SMULL + SMLAL2 + one SADALP per 16 values instead of SMULL + SMULL2 + two SADALP. One pass
+ * over the weights: worth it where they are used for several rows. */
+int32_t pyrt_neon_pairs_ok(const int8_t *w, int32_t n);
 
 /* Every row (k int8 values) times the n_ch weight rows w (row stride k), requantized: tiles of
  * PYRT_NEON_ROWS rows by four output channels, the rows left over one at a time, the
