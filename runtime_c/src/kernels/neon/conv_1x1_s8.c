@@ -27,7 +27,7 @@ void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t 
     r.n *= r.lines;
     r.lines = 1;
   }
-  o.pairs = pyrt_neon_pairs_ok(w, d->out.c * cin);
+  o.pairs = pyrt_neon_mm_pairs(w, d->out.c * cin);
   for (b = 0; b < d->in.n; ++b)
     pyrt_neon_mat_mult(x + b * d->in.h * d->in.w * cin, &r, w, cin, d->out.c, &o,
                        y + b * d->out.h * r.y_line);

@@ -1,8 +1,8 @@
 /* neon 3x3 DEPTHWISE_CONV_2D (depth multiplier 1, no dilation, any stride and padding): per
  * output row eight channels at a time (weights and parameters loaded once per row), the nine
- * taps by SMULL into int16 and SADDW into int32 (exact for every int8 value); kbias holds the
- * bias and input offset, taps in the padding read the input zero point. No scratch; fewer than
- * 8 channels: the reference loop. */
+ * taps by SMULL into int16 (two taps by SMULL + SMLAL when no weight is -128) and SADDW into
+ * int32 (exact for every int8 value); kbias holds the bias and input offset, taps in the
+ * padding read the input zero point. No scratch; fewer than 8 channels: the reference loop. */
 #include "../ref_window.h"
 #include "neon.h"
 
@@ -85,9 +85,11 @@ static void border_pixel(const pyrt_conv_desc *d, const int8_t *plane, const int
 
 /* The pixels [ox0, ox1) of one output row whose windows lie inside the input: eight channels at
  * a time, their weights and parameters loaded once for all those pixels, the nine taps of each
- * window at fixed offsets. */
-static void inner_run(const pyrt_conv_desc *d, const int8_t *plane, const int8_t *w,
-                      const int32_t *kbias, int32_t iy0, int32_t ox0, int32_t ox1, int8_t *y) {
+ * window at fixed offsets; `pairs` (no weight is -128, pyrt_neon_no_min8): taps two at a time
+ * summed in int16 (SMULL + SMLAL) before they widen. */
+PYRT_NEON_INLINE void inner_run(const pyrt_conv_desc *d, const int8_t *plane, const int8_t *w,
+                                const int32_t *kbias, int32_t iy0, int32_t ox0, int32_t ox1,
+                                int8_t *y, int pairs) {
   const int32_t in_w = d->in.w, ch = d->in.c, sw = d->stride_w, row = in_w * ch;
   const int32x4_t out_off = vdupq_n_s32(d->output_offset);
   const int8x8_t lo = vdup_n_s8((int8_t)d->act_min), hi = vdup_n_s8((int8_t)d->act_max);
@@ -99,12 +101,25 @@ static void inner_run(const pyrt_conv_desc *d, const int8_t *plane, const int8_t
     for (ox = ox0; ox < ox1; ++ox) {
       const int8_t *p = plane + (iy0 * in_w + ox * sw - d->pad_w) * ch + c;
       int32x4_t a0 = k.kb0, a1 = k.kb1;
-      int fy;
+      int8x8_t xv[9];
+      int t;
 #pragma GCC unroll 3
-      for (fy = 0; fy < 3; ++fy, p += row) {
-        TAP(a0, a1, vld1_s8(p), k.w[fy * 3]);
-        TAP(a0, a1, vld1_s8(p + ch), k.w[fy * 3 + 1]);
-        TAP(a0, a1, vld1_s8(p + 2 * ch), k.w[fy * 3 + 2]);
+      for (t = 0; t < 9; t += 3, p += row) {
+        xv[t] = vld1_s8(p);
+        xv[t + 1] = vld1_s8(p + ch);
+        xv[t + 2] = vld1_s8(p + 2 * ch);
+      }
+      if (pairs) {
+#pragma GCC unroll 4
+        for (t = 0; t < 8; t += 2) {
+          const int16x8_t pr = vmlal_s8(vmull_s8(xv[t], k.w[t]), xv[t + 1], k.w[t + 1]);
+          a0 = vaddw_s16(a0, vget_low_s16(pr));
+          a1 = vaddw_s16(a1, vget_high_s16(pr));
+        }
+        TAP(a0, a1, xv[8], k.w[8]);
+      } else {
+#pragma GCC unroll 9
+        for (t = 0; t < 9; ++t) TAP(a0, a1, xv[t], k.w[t]);
       }
       finish(&k, a0, a1, out_off, lo, hi, y + ox * ch + c);
     }
@@ -116,7 +131,7 @@ static void inner_run(const pyrt_conv_desc *d, const int8_t *plane, const int8_t
 /* One output row: the pixels whose windows lie inside the input by inner_run, the others one at
  * a time. */
 static void out_row(const pyrt_conv_desc *d, const int8_t *plane, const int8_t *w,
-                    const int32_t *kbias, int32_t iy0, int8_t *y) {
+                    const int32_t *kbias, int32_t iy0, int8_t *y, int pairs) {
   const int32_t in_w = d->in.w, ch = d->in.c, out_w = d->out.w;
   const int32_t sw = d->stride_w, pw = d->pad_w;
   int32_t ox0 = 0, ox1 = 0, ox;
@@ -128,7 +143,10 @@ static void out_row(const pyrt_conv_desc *d, const int8_t *plane, const int8_t *
     if (ox0 > out_w) ox0 = ox1 = out_w;
   }
   for (ox = 0; ox < ox0; ++ox) border_pixel(d, plane, w, kbias, iy0, ox * sw - pw, y + ox * ch);
-  if (ox1 > ox0) inner_run(d, plane, w, kbias, iy0, ox0, ox1, y);
+  if (ox1 > ox0 && pairs)
+    inner_run(d, plane, w, kbias, iy0, ox0, ox1, y, 1);
+  else if (ox1 > ox0)
+    inner_run(d, plane, w, kbias, iy0, ox0, ox1, y, 0);
   for (ox = ox1; ox < out_w; ++ox)
     border_pixel(d, plane, w, kbias, iy0, ox * sw - pw, y + ox * ch);
 }
@@ -138,16 +156,17 @@ void PYRT_K(dw_conv_3x3_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8
                             void *scratch) {
   const int32_t in_h = d->in.h, in_w = d->in.w, ch = d->in.c;
   const int32_t out_h = d->out.h, out_w = d->out.w;
-  int32_t b, oy;
+  int32_t b, oy, pairs;
   (void)scratch;
   if (ch < 8) {
     pyrt_ref_window(d, x, w, bias, y, 1, 0);
     return;
   }
+  pairs = pyrt_neon_no_min8(w, 9 * ch);
   for (b = 0; b < d->in.n; ++b)
     for (oy = 0; oy < out_h; ++oy)
       out_row(d, x + b * in_h * in_w * ch, w, kbias, oy * d->stride_h - d->pad_h,
-              y + ((b * out_h + oy) * out_w) * ch);
+              y + ((b * out_h + oy) * out_w) * ch, pairs);
 }
 
 uint32_t PYRT_K(dw_conv_3x3_s8_scratch_bytes)(const pyrt_conv_desc *d) {

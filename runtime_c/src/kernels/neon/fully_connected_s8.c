@@ -17,7 +17,7 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
     return;
   }
   /* the weights pass only pays for itself over several batch rows */
-  o.pairs = d->batches >= 4 ? pyrt_neon_pairs_ok(w, d->out_ch * d->accum) : 0;
+  o.pairs = d->batches >= 4 ? pyrt_neon_mm_pairs(w, d->out_ch * d->accum) : 0;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

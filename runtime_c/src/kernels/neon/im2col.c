@@ -65,7 +65,7 @@ void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_
     pyrt_ref_window(d, x, w, bias, y, 0, 0);
     return;
   }
-  o.pairs = pyrt_neon_pairs_ok(w, d->out.c * k);
+  o.pairs = pyrt_neon_mm_pairs(w, d->out.c * k);
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;

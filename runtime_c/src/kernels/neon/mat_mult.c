@@ -29,12 +29,7 @@
       MAC16(acc, a, b);        \
   } while (0)
 
-int32_t pyrt_neon_pairs_ok(const int8_t *w, int32_t n) {
-#if defined(__ARM_FEATURE_DOTPROD)
-  (void)w;
-  (void)n;
-  return 0;
-#else
+int32_t pyrt_neon_no_min8(const int8_t *w, int32_t n) {
   const int8x16_t lo = vdupq_n_s8(-128);
   uint8x16_t hit = vdupq_n_u8(0);
   uint8_t t[16];
@@ -44,7 +39,6 @@ int32_t pyrt_neon_pairs_ok(const int8_t *w, int32_t n) {
   vst1q_u8(t, hit);
   for (i = 0; i < 16; ++i) any |= t[i];
   return !any;
-#endif
 }
 
 static const uint8_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};

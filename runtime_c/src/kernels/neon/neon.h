@@ -66,7 +66,7 @@ typedef struct {
   pyrt_quant q;
   int32_t per_channel; /* 0: q holds one multiplier for every channel */
   int32_t out_off, act_min, act_max;
-  int32_t pairs; /* 1: no weight is -128 (pyrt_neon_pairs_ok), see pyrt_neon_mat_mult */
+  int32_t pairs; /* 1: no weight is -128 (pyrt_neon_mm_pairs): SMULL + SMLAL2 + SADALP */
 } pyrt_neon_out;
 
 static inline pyrt_neon_out pyrt_neon_out_of(const int32_t *kbias, pyrt_quant q,
@@ -90,11 +90,22 @@ typedef struct {
   int32_t n, x_step, y_step;     /* rows of a line */
 } pyrt_neon_rows;
 
-/* 1 when none of the n weights w is -128 (never with SDOT, which does not need it): two int8
- * products then fit one int16 lane (|x w| <= 128 * 127, twice 32512), so the core multiplies
- * by SMULL + SMLAL2 + one SADALP per 16 values instead of SMULL + SMULL2 + two SADALP. One pass
- * over the weights: worth it where they are used for several rows. */
-int32_t pyrt_neon_pairs_ok(const int8_t *w, int32_t n);
+/* 1 when none of the n weights w is -128: two int8 products then fit one int16 lane
+ * (|x w| <= 128 * 127, twice 32512), so a core can sum two in int16 (SMULL + SMLAL) before it
+ * widens (the loader accepts -128 weights, and two (-128) x (-128) products would not fit). */
+int32_t pyrt_neon_no_min8(const int8_t *w, int32_t n);
+
+/* pyrt_neon_out.pairs for the multiply core: with SDOT never (it has no use for it), else
+ * pyrt_neon_no_min8; one pass over the weights, worth it where they serve several rows. */
+static inline int32_t pyrt_neon_mm_pairs(const int8_t *w, int32_t n) {
+#if defined(__ARM_FEATURE_DOTPROD)
+  (void)w;
+  (void)n;
+  return 0;
+#else
+  return pyrt_neon_no_min8(w, n);
+#endif
+}
 
 /* Every row (k int8 values) times the n_ch weight rows w (row stride k), requantized: tiles of
  * PYRT_NEON_ROWS rows by four output channels, the rows left over one at a time, the
