@@ -9,6 +9,8 @@ build needs, so a mismatch can never run out of bounds.
 
     kernel_set("cortex-m4")             # "arm_dsp"
     kernel_set("cortex-m55")            # "mve" (arm_dsp, then reference, where it has none)
+    kernel_set("cortex-a53")            # "neon" (reference where it has none)
+    kernel_set("armv7a")                # "neon" (arm_dsp, then reference, where it has none)
     scratch_bytes(op, graph, ("arm_dsp",))
     plan_sets(None)                     # every set: the blob runs on every target (default)
 """
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from .ir import Graph
 from .ops.common import LoweredOp
 
-KERNEL_SETS = ("reference", "arm_dsp", "mve")
+KERNEL_SETS = ("reference", "arm_dsp", "mve", "neon")
 
 # Target name (pyruntime.targets, plus "host") -> the kernel set its build selects.
 TARGET_SETS: dict[str, str] = {
@@ -30,8 +32,9 @@ TARGET_SETS: dict[str, str] = {
     "cortex-m7": "arm_dsp",
     "cortex-m33": "arm_dsp",
     "cortex-m55": "mve",
-    "cortex-a53": "reference",
-    "armv7a": "arm_dsp",
+    "cortex-a53": "neon",
+    "cortex-a55": "neon",
+    "armv7a": "neon",  # with the arm_dsp kernels where neon has none (select.h)
 }
 
 ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, SUB = 0, 3, 4, 9, 41
@@ -107,6 +110,23 @@ def _mve_scratch(op: LoweredOp, graph: Graph) -> int:
     return _dsp_scratch(op, graph)
 
 
+# Kernels the neon set provides (select.h PYRT_NEON_<kernel>: every CONV_2D path, 3x3
+# DEPTHWISE_CONV_2D, FULLY_CONNECTED, same-shape ADD and SUB); only the im2col convolutions
+# (conv_s8, conv_few_ch_s8) need scratch: 16 int8 windows of k = KH * KW * C_in / groups bytes
+# for k <= 64, else 4 (kernels/neon/neon.h pyrt_neon_im2col_bytes). Its other kernels are the reference ones on
+# AArch64 and the arm_dsp ones on Armv7-A: none of either needs scratch.
+def _neon_scratch(op: LoweredOp, graph: Graph) -> int:
+    if op.version == 1 and op.code == CONV_2D:
+        x, w = graph.tensors[op.inputs[0]], graph.tensors[op.inputs[1]]
+        _, fh, fw, fc = w.shape
+        pad_h, pad_w = op.params[4], op.params[5]
+        if fh == 1 and fw == 1 and pad_h == 0 and pad_w == 0 and fc == x.shape[3]:
+            return 0  # conv_1x1_s8
+        k = fh * fw * fc
+        return (16 if k <= 64 else 4) * k  # conv_few_ch_s8 and conv_s8 alike
+    return 0
+
+
 def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
     """Arena scratch operator `op` needs: the largest over the kernel sets `sets`."""
     need = 0
@@ -115,6 +135,8 @@ def scratch_bytes(op: LoweredOp, graph: Graph, sets: Sequence[str]) -> int:
             need = max(need, _dsp_scratch(op, graph))
         elif s == "mve":
             need = max(need, _mve_scratch(op, graph))
+        elif s == "neon":
+            need = max(need, _neon_scratch(op, graph))
         elif s != "reference":
             raise ValueError(f"unknown kernel set '{s}'")
     return need

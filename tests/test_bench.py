@@ -264,8 +264,11 @@ def test_job_matrix() -> None:
     jobs = job_matrix()
     assert Job("vww_mobilenet", "cortex-m55", "Os") in jobs
     assert Job("kws_ds_cnn", "armv7a", "O2") in jobs
-    assert not any(j.target == "cortex-a53" and j.model != "kws_ds_cnn" for j in jobs)
-    assert len(jobs) == (5 * 5 + 2) * 2
+    assert not any(j.target == "armv7a" and j.model != "kws_ds_cnn" for j in jobs)
+    assert Job("ic_resnet8", "cortex-a53", "O2") in jobs
+    assert Job("vww_mobilenet", "cortex-a55", "Os") in jobs
+    assert not any(j.target.startswith("cortex-a5") and j.model == "sww_ref_model" for j in jobs)
+    assert len(jobs) == (5 * 5 + 4 + 4 + 1) * 2
     assert job_matrix(["ic_resnet8"], ["m4", "cortex-a53"], ["O2"]) == [
         Job("ic_resnet8", "cortex-m4", "O2"), Job("ic_resnet8", "cortex-a53", "O2")]
 

@@ -1,7 +1,8 @@
 """Every kernel of the engine against the reference kernels, on the emulated core of its ISA.
 
 firmware/apps/kernel_test links the engine as built for a target (the arm_dsp kernels on
-Cortex-M4/M7/M33 and Armv7-A; on Cortex-M55 the mve kernels, arm_dsp where it has none) beside
+Cortex-M4/M7/M33; on Cortex-M55 the mve kernels, arm_dsp where it has none; on Cortex-A53, A55
+(SDOT) and Armv7-A the neon kernels, arm_dsp (Armv7-A) or reference where it has none) beside
 a second copy of the reference kernels (pyrt_ref_*), generates random cases per kernel from a
 seed and compares the two outputs byte for byte (docs/kernels.md). The seed is random per run
 unless PYRT_KERNEL_SEED is set; a failure message says how to replay it. PYRT_KERNEL_CASES
@@ -32,8 +33,9 @@ pytestmark = pytest.mark.slow
 # Cases per kernel and run (about 1-5 s each here; the builds take longer). M55 (the mve set,
 # with arm_dsp and reference fallbacks): 1000 cases of every kernel take about 3 s in QEMU.
 TARGET_CASES = {"cortex-m4": 1000, "cortex-m7": 300, "cortex-m33": 300, "cortex-m55": 1000,
-                "armv7a": 500}
-TOOLS = ("arm-none-eabi-gcc", "arm-linux-gnueabihf-gcc", "qemu-system-arm", "qemu-arm", "cmake")
+                "armv7a": 500, "cortex-a53": 300, "cortex-a55": 300}
+TOOLS = ("arm-none-eabi-gcc", "arm-linux-gnueabihf-gcc", "aarch64-linux-gnu-gcc",
+         "qemu-system-arm", "qemu-arm", "qemu-aarch64", "cmake")
 CONFIG_MAGIC, CONFIG_VERSION, ONLY_MAX = 0x544B5950, 1, 48
 INJECT_OUTPUT, INJECT_GUARD, FLAG_TRACE, FLAG_ANY_ALIGN = 1, 2, 1, 2
 EXIT_OK, EXIT_MISMATCH = 0, 1
@@ -146,10 +148,11 @@ def _linux_runner(target: str, cache: Path) -> Runner:
     from pyruntime.targets import get_target
     from pyruntime.targets.qemu import cached_cmake_build, run_emulator
     t = get_target(target)
+    cpu_var = "PYRT_A64_CPU" if t.toolchain.startswith("aarch64") else "PYRT_A32_CPU"
     build = cached_cmake_build(
         f"{t.name}-kernel_test-Release", REPO_ROOT / "cmake" / "engine",
         [f"-DCMAKE_TOOLCHAIN_FILE={REPO_ROOT / 'cmake' / 'toolchains' / t.toolchain}.cmake",
-         f"-DPYRT_A32_CPU={t.cpu}", "-DCMAKE_BUILD_TYPE=Release", "-DPYRT_KERNEL_TEST=ON"],
+         f"-D{cpu_var}={t.cpu}", "-DCMAKE_BUILD_TYPE=Release", "-DPYRT_KERNEL_TEST=ON"],
         [REPO_ROOT / "runtime_c", REPO_ROOT / "cmake", KERNEL_TEST], cache_dir=cache, jobs=1,
         progress=lambda _m: None)
 
@@ -179,7 +182,8 @@ class Runners:
 
     def __getitem__(self, target: str) -> Runner:
         if target not in self._built:
-            build = _linux_runner if target == "armv7a" else _board_runner
+            from pyruntime.targets import get_target
+            build = _linux_runner if get_target(target).kind == "linux" else _board_runner
             self._built[target] = build(target, self.cache)
         return self._built[target]
 
@@ -253,7 +257,8 @@ def test_kernels_match_reference(target: str, runners: Runners) -> None:
                               f"{untested} (firmware/apps/kernel_test/kernel_test.c)")
 
 
-@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "armv7a"])
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55", "armv7a", "cortex-a53",
+                                    "cortex-a55"])
 def test_kernels_at_any_legal_alignment(target: str, runners: Runners) -> None:
     """Every buffer at any address the blob format allows (int8 tensors at any byte), not only
     where the converter puts them: no kernel may fault (LDRD and LDM need word alignment even

@@ -37,7 +37,8 @@ _METHOD = (
     "are checked bit for bit against the host engine (itself tested bit-exact against TFLM).")
 _COLUMNS = (
     "Columns: kernels = the kernel set the target's build selects (reference: portable C; "
-    "arm_dsp: SMLAD kernels); RAM = arena (the blob's memory plan, kernel scratch included), "
+    "arm_dsp: SMLAD kernels; mve: Helium; neon: AArch64 Advanced SIMD, SDOT on cortex-a55, "
+    "compiled -mcpu=cortex-a55 and run on QEMU's cortex-a76, which has no A55 model); RAM = arena (the blob's memory plan, kernel scratch included), "
     "engine state (pyrt_init's state buffer on that target), stack (deepest engine call below "
     "the caller: pyrt_init or pyrt_invoke, at -O2); flash = engine code (`.text` of the engine "
     "objects kept in the linked image, from the linker map; the engine is built with only the "
@@ -139,8 +140,9 @@ def parser(prog: str = "python -m pyruntime.benchdoc") -> argparse.ArgumentParse
         "model, target and -O level on the emulated boards and render the tables, the "
         "comparison with TFLM + CMSIS-NN and a generated summary. One progress line per "
         "benchmark on stderr.",
-        epilog=f"Default: every model on every Cortex-M target and {', '.join(LINUX_MODELS)} on "
-               "the Cortex-A targets, at -O2 and -Os; naming --models runs them on every "
+        epilog="Default: every model on every Cortex-M target and, on the Cortex-A targets, "
+               + "; ".join(f"{t}: {', '.join(ms)}" for t, ms in LINUX_MODELS.items())
+               + ", at -O2 and -Os; naming --models runs them on every "
                "chosen target. Exit status 1 if a run failed or was not bit-exact (the document "
                "is written anyway).")
     p.add_argument("-o", "--output", type=Path, default=None,

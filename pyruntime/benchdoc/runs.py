@@ -23,9 +23,12 @@ from ..targets import TargetError, get_target
 
 MODELS = ("kws_ds_cnn", "vww_mobilenet", "ic_resnet8", "ad_autoencoder", "sww_ref_model")
 MCU_TARGETS = ("cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55")
-LINUX_TARGETS = ("cortex-a53", "armv7a")
+LINUX_TARGETS = ("cortex-a53", "cortex-a55", "armv7a")
 TARGETS = MCU_TARGETS + LINUX_TARGETS
-LINUX_MODELS = ("kws_ds_cnn",)  # Cortex-A targets run these unless models are named
+# Models each Cortex-A target runs unless models are named: the AArch64 ones (neon kernels, SDOT
+# on the A55) the four MLPerf Tiny models, Armv7-A KWS.
+LINUX_MODELS: dict[str, tuple[str, ...]] = {
+    "cortex-a53": MODELS[:4], "cortex-a55": MODELS[:4], "armv7a": ("kws_ds_cnn",)}
 OPTS = ("O2", "Os")
 CODE_TARGET = "cortex-m4"  # where the all-operator engine code is measured
 
@@ -47,7 +50,7 @@ def job_matrix(models: Sequence[str] | None = None, targets: Sequence[str] | Non
     chosen = [get_target(t).name for t in targets] if targets else list(TARGETS)
     jobs = []
     for target in chosen:
-        names = models or (LINUX_MODELS if target in LINUX_TARGETS else MODELS)
+        names = models or LINUX_MODELS.get(target, MODELS)
         jobs += [Job(m, target, o) for m in names for o in opts]
     return jobs
 

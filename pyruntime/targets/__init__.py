@@ -55,11 +55,17 @@ TARGETS: dict[str, Target] = {
     "cortex-a53": Target("cortex-a53", "linux", "cortex-a53", toolchain="aarch64-linux-gnu",
                          qemu="qemu-aarch64", qemu_cpu="cortex-a53",
                          sysroot="/usr/aarch64-linux-gnu"),
+    # Armv8.2-A with the dot product extension (SDOT): compiled -mcpu=cortex-a55, run on QEMU's
+    # cortex-a76 (qemu-aarch64 7.2 has no cortex-a55; the A76 implements the same Armv8.2-A
+    # instructions the A55 code uses, dotprod included).
+    "cortex-a55": Target("cortex-a55", "linux", "cortex-a55", toolchain="aarch64-linux-gnu",
+                         qemu="qemu-aarch64", qemu_cpu="cortex-a76",
+                         sysroot="/usr/aarch64-linux-gnu"),
     "armv7a": Target("armv7a", "linux", "cortex-a7", toolchain="arm-linux-gnueabihf",
                      qemu="qemu-arm", qemu_cpu="cortex-a7", sysroot="/usr/arm-linux-gnueabihf"),
 }
 ALIASES: dict[str, str] = {
-    "aarch64": "cortex-a53", "cortex-a7": "armv7a", "armhf": "armv7a",
+    "aarch64": "cortex-a53", "a55": "cortex-a55", "cortex-a7": "armv7a", "armhf": "armv7a",
     "m3": "cortex-m3", "m4": "cortex-m4", "m7": "cortex-m7", "m33": "cortex-m33",
     "m55": "cortex-m55",
 }

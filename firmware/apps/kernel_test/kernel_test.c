@@ -627,6 +627,13 @@ static int make_layer(kt_case *c, int s16, int wide, uint32_t n_w, uint32_t n_x,
   L->shift = alloc_i8(c, "shift", n_q);
   if (c->overflow) return -1;
   fill_i8(r, w, n_w, -127, 127); /* symmetric int8 weights */
+  if (!s16 && n_w > 0u && one_in(r, 4)) { /* -128 too: pyrt_init accepts it (neon's pairs) */
+    uint32_t i;
+    if (one_in(r, 2))
+      for (i = 0; i < n_w; ++i) w[i] = -128;
+    else
+      for (i = rnd(r) % 4u; i < 4u; ++i) w[rnd(r) % n_w] = -128;
+  }
   rnd_requant(r, L->regime, n_q, acc_bits, s16 ? 16 : 8, -31, L->wide ? 7 : 30, L->mult,
               L->shift);
   if (s16) {

@@ -4,12 +4,13 @@
  * Operator adapters (src/ops/) decode an operator record once per call into the small structs
  * below and call a kernel. Every kernel has one public function in one file; the portable
  * reference kernels live in src/kernels/, architecture variants beside them (src/kernels/arm_dsp/
- * for Armv7E-M / Armv8-M with the DSP extension, src/kernels/mve/ for Helium, later neon/).
+ * for Armv7E-M / Armv8-M with the DSP extension, src/kernels/mve/ for Helium, src/kernels/neon/
+ * for Advanced SIMD on Cortex-A).
  * Which sets are built is decided by the target's ACLE feature macros (kernels/select.h): a
- * variant file compiles only when its set is active (and, for arm_dsp, no mve variant replaces
- * it), and the reference file of the same kernel only when no variant does, so every kernel the
- * sets lack falls back to the reference. Adding a variant is one file in the set's folder
- * plus its line in select.h.
+ * variant file compiles only when its set is active (and, for arm_dsp, no mve or neon variant
+ * replaces it), and the reference file of the same kernel only when no variant does, so every
+ * kernel the sets lack falls back to the reference. Adding a variant is one file in the set's
+ * folder plus its line in select.h.
  *
  * Names: PYRT_K(conv_s8) is pyrt_conv_s8. A test build may compile the reference files a second
  * time with -DPYRT_REF_KERNELS_ONLY=1: they are then named pyrt_ref_* and can be linked next to a
