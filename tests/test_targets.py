@@ -138,12 +138,14 @@ def test_blob_planned_for_the_reference_kernels_is_refused_by_dsp_builds(
         bench(blob, "cortex-m4", ops="all", cache_dir=cache)
 
 
-@pytest.mark.parametrize("target", ["cortex-a53", "armv7a"])  # Cortex-M: the tests above
-def test_kws_bit_exact_on_other_targets(bench_run: Callable[[str, str], dict[str, Any]],
-                                        target: str) -> None:
-    r = bench_run("kws_ds_cnn", target)
-    assert r["outputs_match"], (r["outputs"], r["host_outputs"])
-    assert r["instructions"] > 1_000_000
+# Cortex-M: the tests above. cortex-a53 and armv7a run the neon set, cortex-a55 its SDOT path.
+@pytest.mark.parametrize("target", ["cortex-a53", "cortex-a55", "armv7a"])
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_mlperf_models_bit_exact_on_cortex_a(bench_run: Callable[[str, str], dict[str, Any]],
+                                             model: str, target: str) -> None:
+    r = bench_run(model, target)
+    assert r["outputs_match"], (model, target, r["outputs"], r["host_outputs"])
+    assert r["instructions"] > 50_000 and len(r["per_op"]) > 0
 
 
 def test_kws_reference_outputs(bench_run: Callable[[str, str], dict[str, Any]]) -> None:
