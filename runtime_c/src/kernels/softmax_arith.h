@@ -59,4 +59,15 @@ static inline void pyrt_softmax_row(const pyrt_softmax_desc *d, const int8_t *ro
   pyrt_softmax_row_max(d, row, pyrt_row_max_s8(row, d->depth), out, out_bits);
 }
 
+/* Every row of an int8 -> int8 SOFTMAX, its maximum found by row_max (a kernel set's own). */
+typedef int32_t (*pyrt_row_max_fn)(const int8_t *row, int32_t depth);
+static inline void pyrt_softmax_rows_s8(const pyrt_softmax_desc *d, const int8_t *x, int8_t *y,
+                                        pyrt_row_max_fn row_max) {
+  int32_t r;
+  for (r = 0; r < d->rows; ++r) {
+    const int8_t *row = x + r * d->depth;
+    pyrt_softmax_row_max(d, row, row_max(row, d->depth), y + r * d->depth, 8);
+  }
+}
+
 #endif /* PYRT_SOFTMAX_ARITH_H */

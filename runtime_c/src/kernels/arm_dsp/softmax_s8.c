@@ -18,10 +18,6 @@ static int32_t row_max(const int8_t *row, int32_t depth) {
 }
 
 void PYRT_K(softmax_s8)(const pyrt_softmax_desc *d, const int8_t *x, int8_t *y) {
-  int32_t r;
-  for (r = 0; r < d->rows; ++r) {
-    const int8_t *row = x + r * d->depth;
-    pyrt_softmax_row_max(d, row, row_max(row, d->depth), y + r * d->depth, 8);
-  }
+  pyrt_softmax_rows_s8(d, x, y, row_max);
 }
 #endif

@@ -6,19 +6,13 @@
 void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t cin = d->in.c;
-  const pyrt_mve_mm_out o =
-      pyrt_mve_out(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
-  pyrt_mve_rows r;
+  const pyrt_vec_out o =
+      pyrt_vec_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
+  pyrt_vec_rows r;
   int32_t b;
   (void)bias;
   (void)scratch;
-  /* the output rows of one image are the lines, their pixels the rows */
-  r.lines = d->out.h;
-  r.x_line = d->stride_h * d->in.w * cin;
-  r.y_line = d->out.w * d->out.c;
-  r.n = d->out.w;
-  r.x_step = d->stride_w * cin;
-  r.y_step = d->out.c;
+  r = pyrt_vec_conv_1x1_rows(d);
   for (b = 0; b < d->in.n; ++b)
     pyrt_mve_mat_mult(x + b * d->in.h * d->in.w * cin, &r, w, cin, d->out.c, &o,
                       y + b * d->out.h * r.y_line);

@@ -16,7 +16,7 @@
  *   input start from kbias (the input offset folded in); windows clipped by padding start from
  *   the bias and add input_offset x the sum of their valid taps' weights at the end (TFLite
  *   skips the padded taps).
- * Exact requantization (pyrt_mve_requant). No scratch, any alignment.
+ * Exact requantization (pyrt_vec_requant). No scratch, any alignment.
  */
 #ifndef PYRT_MVE_DW_H
 #define PYRT_MVE_DW_H
@@ -58,7 +58,7 @@ PYRT_ALWAYS_INLINE int32x4_t pyrt_mve_dw_ldw(const int8_t *w, const pyrt_mve_dw_
 }
 
 /* Requantize, add the output offset, clamp, store four channels. neg: every shift of the block
- * is negative (no left shift; every lane rounds, pyrt_mve_requant's mask is the sign). */
+ * is negative (no left shift; every lane rounds, pyrt_vec_requant's mask is the sign). */
 PYRT_ALWAYS_INLINE void pyrt_mve_dw_store(int8_t *y, int32x4_t acc, const pyrt_mve_dw_block *b,
                                           int tail, int neg) {
   int32x4_t r;
@@ -66,7 +66,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw_store(int8_t *y, int32x4_t acc, const pyrt_m
     r = vqrdmulhq_s32(acc, b->mult);
     r = vrshlq_s32(vqaddq_s32(r, vshrq_n_s32(r, 31)), b->rsh);
   } else {
-    r = pyrt_mve_requant(acc, b->mult, b->lsh, b->rsh);
+    r = pyrt_vec_requant(acc, b->mult, b->lsh, b->rsh);
   }
   r = vaddq_n_s32(r, b->out_off);
   r = vminq_s32(vmaxq_s32(r, b->lo), b->hi);
@@ -332,7 +332,7 @@ PYRT_ALWAYS_INLINE void pyrt_mve_dw3p_pixel(const int8_t *x, mve_pred16_t p, int
       r = vrshlq_s32(vqaddq_s32(r, vshrq_n_s32(r, 31)), sh);
     } else {
       const int32x4_t zero = vdupq_n_s32(0);
-      r = pyrt_mve_requant(acc, vldrwq_s32(mult + cb), vmaxq_s32(sh, zero), vminq_s32(sh, zero));
+      r = pyrt_vec_requant(acc, vldrwq_s32(mult + cb), vmaxq_s32(sh, zero), vminq_s32(sh, zero));
     }
     r = vminq_s32(vmaxq_s32(vaddq_n_s32(r, out_off), lo), hi);
     vstrbq_s32(y + cb, r);

@@ -14,11 +14,9 @@
 #define PYRT_MVE_INLINE static inline __attribute__((always_inline))
 
 /* TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp on four lanes: one multiplier for
- * every lane, rsh = the shift (<= 0) in every lane; rounding as pyrt_mve_requant. */
+ * every lane, rsh = the shift (<= 0) in every lane. */
 PYRT_MVE_INLINE int32x4_t pyrt_mve_rescale_lt1(int32x4_t x, int32_t mult, int32x4_t rsh) {
-  x = vqrdmulhq_n_s32(x, mult);
-  x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, rsh), 31));
-  return vrshlq_s32(x, rsh);
+  return pyrt_vec_rdbpot(vqrdmulhq_n_s32(x, mult), rsh);
 }
 
 /* One ADD/SUB input: ((v + offset) << left_shift) rescaled (|.| < 2^31: pyrt_init bounds

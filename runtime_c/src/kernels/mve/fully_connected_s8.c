@@ -7,9 +7,9 @@ void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const in
                                 const int32_t *bias, const int32_t *kbias, int8_t *y,
                                 void *scratch) {
   const int32_t k = d->accum, n = d->out_ch;
-  const pyrt_mve_mm_out o =
-      pyrt_mve_out(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
-  pyrt_mve_rows r;
+  const pyrt_vec_out o =
+      pyrt_vec_out_of(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
+  pyrt_vec_rows r;
   (void)bias;
   (void)scratch;
   r.lines = 1;

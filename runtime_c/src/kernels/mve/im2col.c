@@ -100,7 +100,7 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
   const int runs = d->dil_w == 1 && d->filt.c == in_c;
   int8_t *cols = (int8_t *)scratch;
   int32_t p = 0, b = 0, oy = 0, ox = 0, g, j;
-  pyrt_mve_rows r;
+  pyrt_vec_rows r;
   r.lines = 1;
   r.x_line = 0;
   r.y_line = 0;
@@ -129,10 +129,10 @@ void pyrt_mve_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_t
     for (g = 0; g < groups; ++g) {
       const int32_t ch0 = g * per_group;
       pyrt_quant q;
-      pyrt_mve_mm_out o;
+      pyrt_vec_out o;
       q.mult = d->q.mult + ch0;
       q.shift = d->q.shift + ch0;
-      o = pyrt_mve_out(kbias + ch0, q, 1, d->output_offset, d->act_min, d->act_max);
+      o = pyrt_vec_out_of(kbias + ch0, q, 1, d->output_offset, d->act_min, d->act_max);
       for (j = 0; j < n; ++j) {
         if (src[j])
           copy_rows(cols + j * k, src[j], fh, run, row_step);

@@ -88,12 +88,12 @@ PYRT_ALWAYS_INLINE void dot6(const int8_t *x0, const int8_t *x1, const group *g,
 
 /* Requantize, add the output offset, clamp: four int8 outputs (as int32 lanes). */
 PYRT_ALWAYS_INLINE int32x4_t out4(int32x4_t acc, const group *g) {
-  acc = vaddq_n_s32(pyrt_mve_requant(acc, g->mult, g->lsh, g->rsh), g->out_off);
+  acc = vaddq_n_s32(pyrt_vec_requant(acc, g->mult, g->lsh, g->rsh), g->out_off);
   return vminq_s32(vmaxq_s32(acc, g->lo), g->hi);
 }
 
 /* Every row against one group; `tail`: fewer than four channels (predicated stores). */
-PYRT_ALWAYS_INLINE void group_rows(const int8_t *x, const pyrt_mve_rows *r, int32_t k,
+PYRT_ALWAYS_INLINE void group_rows(const int8_t *x, const pyrt_vec_rows *r, int32_t k,
                                    const group *g, int8_t *y, int tail) {
   int32_t i, j;
   for (i = 0; i < r->lines; ++i) {
@@ -116,7 +116,7 @@ PYRT_ALWAYS_INLINE void group_rows(const int8_t *x, const pyrt_mve_rows *r, int3
  * four are left or width is 3 (predicated loads; the missing rows repeat the first one, their
  * results are not stored); `pc`: per-channel parameters. */
 PYRT_ALWAYS_INLINE void group_of(const int8_t *w, int32_t k, int32_t ch, int32_t n_ch,
-                                 const pyrt_mve_mm_out *o, group *g, int tail, int pc,
+                                 const pyrt_vec_out *o, group *g, int tail, int pc,
                                  int width) {
   const int32_t left = n_ch - ch < width ? n_ch - ch : width;
   const int32x4_t zero = vdupq_n_s32(0);
@@ -154,7 +154,7 @@ PYRT_ALWAYS_INLINE void group_of(const int8_t *w, int32_t k, int32_t ch, int32_t
 
 /* One row (batch-1 FULLY_CONNECTED): everything per group, inline. */
 PYRT_ALWAYS_INLINE void one_row(const int8_t *x, const int8_t *w, int32_t k, int32_t n_ch,
-                                const pyrt_mve_mm_out *o, int8_t *y, int pc) {
+                                const pyrt_vec_out *o, int8_t *y, int pc) {
   group g;
   int32_t ch;
   for (ch = 0; ch + 4 <= n_ch; ch += 4) {
@@ -169,8 +169,8 @@ PYRT_ALWAYS_INLINE void one_row(const int8_t *x, const int8_t *w, int32_t k, int
 
 /* Several rows, channels four at a time (one row x four channels, dot4): each group's parameters
  * loaded once and used for every row. */
-PYRT_ALWAYS_INLINE void rows_by_4(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w,
-                                  int32_t k, int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+PYRT_ALWAYS_INLINE void rows_by_4(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w,
+                                  int32_t k, int32_t n_ch, const pyrt_vec_out *o, int8_t *y) {
   group g;
   int32_t ch;
   for (ch = 0; ch + 4 <= n_ch; ch += 4) {
@@ -186,8 +186,8 @@ PYRT_ALWAYS_INLINE void rows_by_4(const int8_t *x, const pyrt_mve_rows *r, const
 /* Several rows in one line, channels three at a time (each group's parameters loaded once),
  * against the rows two at a time (dot6), an odd last row by dot4 (its fourth weight row repeats
  * the first, its result is not stored). */
-static void rows_by_2x3(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
-                        int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+static void rows_by_2x3(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w, int32_t k,
+                        int32_t n_ch, const pyrt_vec_out *o, int8_t *y) {
   const int32_t xs = r->x_step, ys = r->y_step;
   group g;
   int32_t ch, i;
@@ -213,12 +213,12 @@ static void rows_by_2x3(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w
  * the instructions each spends per two rows as GCC 12 -O2 compiles them (counted under QEMU):
  * 1x4 about 33 per row and group besides its 10 per 16 values, 2x3 about 58 per pair of rows and
  * group besides its 12 per 16 values. */
-static void many_rows(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
-                      int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+static void many_rows(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w, int32_t k,
+                      int32_t n_ch, const pyrt_vec_out *o, int8_t *y) {
   const int32_t steps = (k + 15) >> 4, pair3 = 58 + 12 * steps, pair4 = 2 * (33 + 10 * steps);
   const int32_t cost_2x3 = (n_ch + 2) / 3 * pair3, cost_1x4 = (n_ch + 3) / 4 * pair4;
   const int32_t cost_mix = n_ch % 3 == 1 && n_ch > 4 ? (n_ch - 4) / 3 * pair3 + pair4 : cost_1x4;
-  pyrt_mve_rows one = *r;
+  pyrt_vec_rows one = *r;
   if (r->lines > 1 && r->x_line == r->n * r->x_step && r->y_line == r->n * r->y_step) {
     one.n = r->lines * r->n;
     one.lines = 1;
@@ -229,7 +229,7 @@ static void many_rows(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, 
     rows_by_2x3(x, &one, w, k, n_ch, o, y);
   } else { /* the first n_ch - 4 channels by 2x3, the last four by 1x4 */
     const int32_t c0 = n_ch - 4;
-    pyrt_mve_mm_out last = *o;
+    pyrt_vec_out last = *o;
     last.kbias += c0;
     if (last.per_channel) {
       last.q.mult += c0;
@@ -240,8 +240,8 @@ static void many_rows(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, 
   }
 }
 
-void pyrt_mve_mat_mult(const int8_t *x, const pyrt_mve_rows *r, const int8_t *w, int32_t k,
-                       int32_t n_ch, const pyrt_mve_mm_out *o, int8_t *y) {
+void pyrt_mve_mat_mult(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w, int32_t k,
+                       int32_t n_ch, const pyrt_vec_out *o, int8_t *y) {
   if (r->lines * r->n != 1)
     many_rows(x, r, w, k, n_ch, o, y);
   else if (o->per_channel)

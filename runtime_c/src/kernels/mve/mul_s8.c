@@ -1,5 +1,5 @@
 /* mve MUL of same-shape int8 tensors: four elements per vector, (a + a_offset) * (b + b_offset)
- * (|.| <= 255 * 255: no wrap) requantized by pyrt_mve_requant, offset, clamped. */
+ * (|.| <= 255 * 255: no wrap) requantized by pyrt_vec_requant, offset, clamped. */
 #include "elementwise.h"
 
 #if PYRT_USE_MVE(mul_s8)
@@ -7,7 +7,7 @@ static inline __attribute__((always_inline)) int32x4_t mul4(
     const pyrt_mul_desc *d, int32x4_t a, int32x4_t b, int32x4_t mult, int32x4_t lsh,
     int32x4_t rsh, const pyrt_mve_clamp *c) {
   const int32x4_t prod = vmulq_s32(vaddq_n_s32(a, d->a_offset), vaddq_n_s32(b, d->b_offset));
-  return pyrt_mve_offset_clamp(pyrt_mve_requant(prod, mult, lsh, rsh), c);
+  return pyrt_mve_offset_clamp(pyrt_vec_requant(prod, mult, lsh, rsh), c);
 }
 
 void PYRT_K(mul_s8)(const pyrt_mul_desc *d, const int8_t *a, const int8_t *b, int8_t *y,

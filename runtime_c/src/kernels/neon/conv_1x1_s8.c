@@ -8,21 +8,15 @@
 void PYRT_K(conv_1x1_s8)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *kbias, int8_t *y, void *scratch) {
   const int32_t cin = d->in.c;
-  pyrt_neon_out o = pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
-  pyrt_neon_rows r;
+  pyrt_vec_out o = pyrt_vec_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
+  pyrt_vec_rows r;
   int32_t b;
   (void)scratch;
   if (cin < 8) {
     pyrt_ref_window(d, x, w, bias, y, 0, 0);
     return;
   }
-  /* the output rows of one image are the lines, their pixels the rows */
-  r.lines = d->out.h;
-  r.x_line = d->stride_h * d->in.w * cin;
-  r.y_line = d->out.w * d->out.c;
-  r.n = d->out.w;
-  r.x_step = d->stride_w * cin;
-  r.y_step = d->out.c;
+  r = pyrt_vec_conv_1x1_rows(d);
   if (r.x_line == r.n * r.x_step) { /* stride 1 x 1: the image's pixels are one line of rows */
     r.n *= r.lines;
     r.lines = 1;

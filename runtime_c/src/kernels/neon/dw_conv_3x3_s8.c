@@ -44,8 +44,8 @@ PYRT_NEON_INLINE void block_of(const pyrt_conv_desc *d, const int8_t *w, const i
 /* Requantize, offset, clamp and store eight channels. */
 PYRT_NEON_INLINE void finish(const block *k, int32x4_t a0, int32x4_t a1, int32x4_t out_off,
                              int8x8_t lo, int8x8_t hi, int8_t *y) {
-  a0 = vaddq_s32(pyrt_neon_requant(a0, k->mult0, k->lsh0, k->rsh0), out_off);
-  a1 = vaddq_s32(pyrt_neon_requant(a1, k->mult1, k->lsh1, k->rsh1), out_off);
+  a0 = vaddq_s32(pyrt_vec_requant(a0, k->mult0, k->lsh0, k->rsh0), out_off);
+  a1 = vaddq_s32(pyrt_vec_requant(a1, k->mult1, k->lsh1, k->rsh1), out_off);
   vst1_s8(y, vmin_s8(vmax_s8(vqmovn_s16(vcombine_s16(vqmovn_s32(a0), vqmovn_s32(a1))), lo), hi));
 }
 

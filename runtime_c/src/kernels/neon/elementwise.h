@@ -8,12 +8,10 @@
 #include "neon.h"
 
 #if PYRT_SET_NEON
-/* TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp on four lanes: pyrt_neon_requant
+/* TFLite's MultiplyByQuantizedMultiplierSmallerThanOneExp on four lanes: pyrt_vec_requant
  * without the left shift (rsh = the shift, in [-31, 0]). */
 PYRT_NEON_INLINE int32x4_t pyrt_neon_requant_lt1(int32x4_t x, int32x4_t mult, int32x4_t rsh) {
-  x = vqrdmulhq_s32(x, mult);
-  x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, rsh), 31));
-  return vrshlq_s32(x, rsh);
+  return pyrt_vec_rdbpot(vqrdmulhq_s32(x, mult), rsh);
 }
 
 /* One input's parameters, as vectors. */

@@ -8,9 +8,9 @@
 void PYRT_K(fully_connected_s8)(const pyrt_fc_desc *d, const int8_t *x, const int8_t *w,
                                 const int32_t *bias, const int32_t *kbias, int8_t *y,
                                 void *scratch) {
-  pyrt_neon_out o =
-      pyrt_neon_out_of(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
-  pyrt_neon_rows r;
+  pyrt_vec_out o =
+      pyrt_vec_out_of(kbias, d->q, d->per_channel, d->output_offset, d->act_min, d->act_max);
+  pyrt_vec_rows r;
   (void)scratch;
   if (d->accum < 8) {
     pyrt_ref_fc(d, x, w, bias, y, 0);

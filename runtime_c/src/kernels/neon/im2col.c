@@ -57,9 +57,9 @@ void pyrt_neon_conv_im2col(const pyrt_conv_desc *d, const int8_t *x, const int8_
   const int32_t n_pix = d->in.n * d->out.h * d->out.w, cout = d->out.c;
   const int32_t rows = pyrt_neon_im2col_rows(k);
   int8_t *cols = (int8_t *)scratch;
-  pyrt_neon_out o =
-      pyrt_neon_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
-  pyrt_neon_rows r;
+  pyrt_vec_out o =
+      pyrt_vec_out_of(kbias, d->q, 1, d->output_offset, d->act_min, d->act_max);
+  pyrt_vec_rows r;
   int32_t g, p, j;
   if (k < 8) {
     pyrt_ref_window(d, x, w, bias, y, 0, 0);

@@ -113,14 +113,14 @@ PYRT_NEON_INLINE void tile(const int8_t *const *xr, int nr, const group *g, int3
 
 /* Requantize four channels of one row and add the output offset (int32 lanes). */
 PYRT_NEON_INLINE int32x4_t requant(int32x4_t acc, const group *g, int32x4_t out_off) {
-  return vaddq_s32(pyrt_neon_requant(vaddq_s32(acc, g->kbias), g->mult, g->lsh, g->rsh),
+  return vaddq_s32(pyrt_vec_requant(vaddq_s32(acc, g->kbias), g->mult, g->lsh, g->rsh),
                    out_off);
 }
 
 /* The weight rows and parameters of channels [ch, ch + 4), the missing ones of a last group
  * repeating its first channel (their results are not stored). */
 static void group_of(const int8_t *w, int32_t k, int32_t ch, int32_t n_ch,
-                     const pyrt_neon_out *o, group *g) {
+                     const pyrt_vec_out *o, group *g) {
   int32_t kb[4], mu[4], sh[4];
   int c;
   for (c = 0; c < 4; ++c) {
@@ -136,16 +136,16 @@ static void group_of(const int8_t *w, int32_t k, int32_t ch, int32_t n_ch,
   g->rsh = vminq_s32(vld1q_s32(sh), vdupq_n_s32(0));
 }
 
-/* Walks the rows of a pyrt_neon_rows in order (x0, y0: the current line's first row). */
+/* Walks the rows of a pyrt_vec_rows in order (x0, y0: the current line's first row). */
 typedef struct {
-  const pyrt_neon_rows *r;
+  const pyrt_vec_rows *r;
   const int8_t *x0;
   int8_t *y0;
   int32_t line, j;
 } cursor;
 
 PYRT_NEON_INLINE void next_row(cursor *cu, const int8_t **xp, int8_t **yp) {
-  const pyrt_neon_rows *r = cu->r;
+  const pyrt_vec_rows *r = cu->r;
   *xp = cu->x0 + cu->j * r->x_step;
   *yp = cu->y0 + cu->j * r->y_step;
   if (++cu->j == r->n) {
@@ -191,8 +191,8 @@ PYRT_NEON_INLINE void rows_out(const int8_t *const *xp, int8_t *const *yp, int n
 }
 
 /* pyrt_neon_mat_mult with a constant `pairs` (MAC16P instead of MAC16 in the tiles). */
-PYRT_NEON_INLINE void mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w,
-                               int32_t k, int32_t n_ch, const pyrt_neon_out *o, int8_t *y,
+PYRT_NEON_INLINE void mat_mult(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w,
+                               int32_t k, int32_t n_ch, const pyrt_vec_out *o, int8_t *y,
                                int pairs) {
   const int32_t total = r->lines * r->n;
   const uint8x16_t it = vld1q_u8(iota);
@@ -230,8 +230,8 @@ PYRT_NEON_INLINE void mat_mult(const int8_t *x, const pyrt_neon_rows *r, const i
   }
 }
 
-void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
-                        int32_t n_ch, const pyrt_neon_out *o, int8_t *y) {
+void pyrt_neon_mat_mult(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w, int32_t k,
+                        int32_t n_ch, const pyrt_vec_out *o, int8_t *y) {
 #if defined(__ARM_FEATURE_DOTPROD)
   mat_mult(x, r, w, k, n_ch, o, y, 0);
 #else

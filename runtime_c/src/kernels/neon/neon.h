@@ -17,6 +17,8 @@
 #if PYRT_SET_NEON
 #include <arm_neon.h>
 
+#include "../vec_common.h"
+
 #define PYRT_NEON_INLINE static inline __attribute__((always_inline))
 
 /* What differs between AArch64 and AArch32 NEON: the rows of a multiply tile (AArch64 has 32
@@ -45,57 +47,12 @@ PYRT_NEON_INLINE int32x4_t pyrt_neon_padd(int32x4_t a, int32x4_t b) {
   } while (0)
 #endif
 
-/* TFLite's MultiplyByQuantizedMultiplier on four lanes, exact for every int32 x, multiplier in
- * [0, 2^31) and shift in [-31, 30] (lsh = max(shift, 0), rsh = min(shift, 0)); the same steps
- * as the mve set's pyrt_mve_requant:
- * - SSHL by a register wraps, as pyrt_shl_wrap;
- * - SQRDMULH is gemmlowp's SaturatingRoundingDoublingHighMul;
- * - RoundingDivideByPOT rounds halves away from zero, SRSHL rounds them up: a negative x is
- *   first lowered by one where rsh < 0 ((x & rsh) >> 31 is -1 exactly there), which moves the
- *   negative halves down and nothing else. */
-PYRT_NEON_INLINE int32x4_t pyrt_neon_requant(int32x4_t acc, int32x4_t mult, int32x4_t lsh,
-                                             int32x4_t rsh) {
-  int32x4_t x = vqrdmulhq_s32(vshlq_s32(acc, lsh), mult);
-  x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, rsh), 31));
-  return vrshlq_s32(x, rsh);
-}
-
-/* Output side of the multiply core: y[ch] = clamp(requant(kbias[ch] + dot) + out_off). */
-typedef struct {
-  const int32_t *kbias;
-  pyrt_quant q;
-  int32_t per_channel; /* 0: q holds one multiplier for every channel */
-  int32_t out_off, act_min, act_max;
-  int32_t pairs; /* 1: no weight is -128 (pyrt_neon_mm_pairs): SMULL + SMLAL2 + SADALP */
-} pyrt_neon_out;
-
-static inline pyrt_neon_out pyrt_neon_out_of(const int32_t *kbias, pyrt_quant q,
-                                             int32_t per_channel, int32_t out_off,
-                                             int32_t act_min, int32_t act_max) {
-  pyrt_neon_out o;
-  o.kbias = kbias;
-  o.q = q;
-  o.per_channel = per_channel;
-  o.out_off = out_off;
-  o.act_min = act_min;
-  o.act_max = act_max;
-  o.pairs = 0;
-  return o;
-}
-
-/* The rows of the multiply core: `lines` of `n` rows each, the first at x + i * x_line, then
- * x_step apart; their outputs likewise at y + i * y_line + j * y_step. */
-typedef struct {
-  int32_t lines, x_line, y_line; /* lines of rows */
-  int32_t n, x_step, y_step;     /* rows of a line */
-} pyrt_neon_rows;
-
 /* 1 when none of the n weights w is -128: two int8 products then fit one int16 lane
  * (|x w| <= 128 * 127, twice 32512), so a core can sum two in int16 (SMULL + SMLAL) before it
  * widens (the loader accepts -128 weights, and two (-128) x (-128) products would not fit). */
 int32_t pyrt_neon_no_min8(const int8_t *w, int32_t n);
 
-/* pyrt_neon_out.pairs for the multiply core: with SDOT never (it has no use for it), else
+/* pyrt_vec_out.pairs for the multiply core: with SDOT never (it has no use for it), else
  * pyrt_neon_no_min8; one pass over the weights, worth it where they serve several rows. */
 static inline int32_t pyrt_neon_mm_pairs(const int8_t *w, int32_t n) {
 #if defined(__ARM_FEATURE_DOTPROD)
@@ -112,8 +69,8 @@ static inline int32_t pyrt_neon_mm_pairs(const int8_t *w, int32_t n) {
  * channels left over in a last group whose missing rows repeat its first. k >= 8: the last
  * k % 16 values are one more step whose loads end at the row's end (the values already summed
  * masked to zero in x), so no load leaves a row. Any alignment of x, w and y; no scratch. */
-void pyrt_neon_mat_mult(const int8_t *x, const pyrt_neon_rows *r, const int8_t *w, int32_t k,
-                        int32_t n_ch, const pyrt_neon_out *o, int8_t *y);
+void pyrt_neon_mat_mult(const int8_t *x, const pyrt_vec_rows *r, const int8_t *w, int32_t k,
+                        int32_t n_ch, const pyrt_vec_out *o, int8_t *y);
 
 /* CONV_2D by im2col of a few output pixels into the scratch (rows of k = KH * KW * C_in /
  * groups bytes, taps in the padding the input zero point, so that kbias holds) and the multiply
