@@ -1,6 +1,6 @@
 /* arm_dsp AVERAGE_POOL_2D int8: four channels per word, summed with SXTAB16 into 16-bit lanes
  * (flushed to 32-bit sums every 256 taps, so no lane can overflow), then TFLite's rounded division
- * (half away from zero) per channel. Channels past the last block of four: one at a time. */
+ * (half away from zero) per channel. Channels past the last block of four: the reference loop. */
 #include "pool.h"
 
 #if PYRT_USE_DSP(avg_pool_s8)
@@ -39,19 +39,42 @@ static void window_sums(const pyrt_pool_desc *d, const int8_t *xn, const pyrt_po
   s[3] = s3 + (a13 >> 16);
 }
 
-static void pixel(const pyrt_pool_desc *d, const pyrt_pool_px *p) {
-  const int32_t C = d->in.c;
-  int32_t c, j;
-  for (c = 0; c + 4 <= C; c += 4) {
-    int32_t s[4];
-    window_sums(d, p->x, &p->w, c, s);
-    for (j = 0; j < 4; ++j)
-      p->y[c + j] = (int8_t)pyrt_clamp(pyrt_pool_avg(s[j], p->count), d->act_min, d->act_max);
-  }
-  for (; c < C; ++c) pyrt_pool_one(d, p, c, 0);
-}
-
 void PYRT_K(avg_pool_s8)(const pyrt_pool_desc *d, const int8_t *x, int8_t *y) {
-  pyrt_pool_each(d, x, y, pixel);
+  const int32_t C = d->in.c, in_plane = d->in.h * d->in.w * C;
+  int32_t n, oy, ox, c, j;
+  for (n = 0; n < d->in.n; ++n) {
+    const int8_t *xn = x + n * in_plane;
+    for (oy = 0; oy < d->out.h; ++oy)
+      for (ox = 0; ox < d->out.w; ++ox) {
+        const pyrt_pool_win w = pyrt_pool_window(d, oy, ox);
+        const int32_t count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0); /* >= 1 (checked at init) */
+        int8_t *yp = y + ((n * d->out.h + oy) * d->out.w + ox) * C;
+        for (c = 0; c + 4 <= C; c += 4) {
+          int32_t s[4];
+          window_sums(d, xn, &w, c, s);
+          for (j = 0; j < 4; ++j) {
+            const int32_t a = pyrt_pool_avg(s[j], count);
+            yp[c + j] = (int8_t)pyrt_clamp(a, d->act_min, d->act_max);
+          }
+        }
+      }
+  }
+  if (C & 3) { /* the last channels, one at a time */
+    for (n = 0; n < d->in.n; ++n)
+      for (oy = 0; oy < d->out.h; ++oy)
+        for (ox = 0; ox < d->out.w; ++ox) {
+          const pyrt_pool_win w = pyrt_pool_window(d, oy, ox);
+          const int32_t count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0);
+          for (c = C & ~3; c < C; ++c) {
+            int32_t s = 0, fy, fx;
+            for (fy = w.fy0; fy < w.fy1; ++fy)
+              for (fx = w.fx0; fx < w.fx1; ++fx)
+                s += x[((n * d->in.h + w.iy0 + fy) * d->in.w + w.ix0 + fx) * C + c];
+            s = pyrt_pool_avg(s, count);
+            y[((n * d->out.h + oy) * d->out.w + ox) * C + c] =
+                (int8_t)pyrt_clamp(s, d->act_min, d->act_max);
+          }
+        }
+  }
 }
 #endif
