@@ -57,6 +57,9 @@
 #define PYRT_NEON_fully_connected_s8 1
 #define PYRT_NEON_add_s8 1
 #define PYRT_NEON_sub_s8 1
+#define PYRT_NEON_mul_s8 1
+#define PYRT_NEON_avg_pool_s8 1
+#define PYRT_NEON_max_pool_s8 1
 
 /* ---- the mve set: one line per kernel it provides ---- */
 #define PYRT_MVE_conv_s8 1

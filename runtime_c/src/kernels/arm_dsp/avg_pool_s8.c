@@ -11,7 +11,7 @@ static inline int32_t sxtab16_hi(int32_t acc, uint32_t x) {
 }
 
 /* Sum of the window's taps for channels c..c+3 into s[0..3]. */
-static void window_sums(const pyrt_pool_desc *d, const int8_t *xn, const pyrt_dsp_win *w,
+static void window_sums(const pyrt_pool_desc *d, const int8_t *xn, const pyrt_pool_win *w,
                         int32_t c, int32_t *s) {
   const int32_t C = d->in.c, W = d->in.w;
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, fy, fx, taps = 0;
@@ -46,14 +46,14 @@ void PYRT_K(avg_pool_s8)(const pyrt_pool_desc *d, const int8_t *x, int8_t *y) {
     const int8_t *xn = x + n * in_plane;
     for (oy = 0; oy < d->out.h; ++oy)
       for (ox = 0; ox < d->out.w; ++ox) {
-        const pyrt_dsp_win w = pyrt_dsp_pool_win(d, oy, ox);
+        const pyrt_pool_win w = pyrt_pool_window(d, oy, ox);
         const int32_t count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0); /* >= 1 (checked at init) */
         int8_t *yp = y + ((n * d->out.h + oy) * d->out.w + ox) * C;
         for (c = 0; c + 4 <= C; c += 4) {
           int32_t s[4];
           window_sums(d, xn, &w, c, s);
           for (j = 0; j < 4; ++j) {
-            const int32_t a = s[j] > 0 ? (s[j] + count / 2) / count : (s[j] - count / 2) / count;
+            const int32_t a = pyrt_pool_avg(s[j], count);
             yp[c + j] = (int8_t)pyrt_clamp(a, d->act_min, d->act_max);
           }
         }
@@ -63,14 +63,14 @@ void PYRT_K(avg_pool_s8)(const pyrt_pool_desc *d, const int8_t *x, int8_t *y) {
     for (n = 0; n < d->in.n; ++n)
       for (oy = 0; oy < d->out.h; ++oy)
         for (ox = 0; ox < d->out.w; ++ox) {
-          const pyrt_dsp_win w = pyrt_dsp_pool_win(d, oy, ox);
+          const pyrt_pool_win w = pyrt_pool_window(d, oy, ox);
           const int32_t count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0);
           for (c = C & ~3; c < C; ++c) {
             int32_t s = 0, fy, fx;
             for (fy = w.fy0; fy < w.fy1; ++fy)
               for (fx = w.fx0; fx < w.fx1; ++fx)
                 s += x[((n * d->in.h + w.iy0 + fy) * d->in.w + w.ix0 + fx) * C + c];
-            s = s > 0 ? (s + count / 2) / count : (s - count / 2) / count;
+            s = pyrt_pool_avg(s, count);
             y[((n * d->out.h + oy) * d->out.w + ox) * C + c] =
                 (int8_t)pyrt_clamp(s, d->act_min, d->act_max);
           }

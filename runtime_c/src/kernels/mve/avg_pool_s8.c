@@ -9,7 +9,7 @@
 /* Sum of channels c..c+7 (pred: the valid ones; `full`: all eight, unpredicated loads) over
  * window rows [fy, fy1) into 16-bit lanes: at most 256 taps, so no lane can overflow. */
 static inline __attribute__((always_inline)) int16x8_t rows_sum(
-    const int8_t *xn, int32_t C, int32_t W, const pyrt_dsp_win *w, int32_t fy, int32_t fy1,
+    const int8_t *xn, int32_t C, int32_t W, const pyrt_pool_win *w, int32_t fy, int32_t fy1,
     mve_pred16_t pred, int full) {
   const int32_t n = w->fx1 - w->fx0;
   int16x8_t acc = vdupq_n_s16(0);
@@ -35,7 +35,7 @@ static void flush(int16x8_t acc, int32_t *s) {
 /* Sums of channels c..c+7 (pred: the valid ones) over the window into s[0..7]: in one pass
  * when it has at most 256 taps, else in passes of rows that keep each lane's taps <= 256
  * (one window row of more than 256 taps: column by column, at most 256 taps per pass). */
-static void window_sums8(const int8_t *xn, int32_t C, int32_t W, const pyrt_dsp_win *w,
+static void window_sums8(const int8_t *xn, int32_t C, int32_t W, const pyrt_pool_win *w,
                          mve_pred16_t pred, int full, int32_t *s) {
   const int32_t row = w->fx1 - w->fx0;
   int32_t j, fy;
@@ -49,7 +49,7 @@ static void window_sums8(const int8_t *xn, int32_t C, int32_t W, const pyrt_dsp_
       flush(rows_sum(xn, C, W, w, fy, fy + per < w->fy1 ? fy + per : w->fy1, pred, 0), s);
   } else {
     for (fy = w->fy0; fy < w->fy1; ++fy) {
-      pyrt_dsp_win part = *w;
+      pyrt_pool_win part = *w;
       for (part.fx0 = w->fx0; part.fx0 < w->fx1; part.fx0 += 256) {
         part.fx1 = part.fx0 + 256 < w->fx1 ? part.fx0 + 256 : w->fx1;
         flush(rows_sum(xn, C, W, &part, fy, fy + 1, pred, 0), s);
@@ -58,27 +58,19 @@ static void window_sums8(const int8_t *xn, int32_t C, int32_t W, const pyrt_dsp_
   }
 }
 
-void PYRT_K(avg_pool_s8)(const pyrt_pool_desc *d, const int8_t *x, int8_t *y) {
-  const int32_t C = d->in.c, W = d->in.w, in_plane = d->in.h * W * C;
-  const int32_t act_min = d->act_min, act_max = d->act_max;
-  int32_t n, oy, ox, c, j;
-  for (n = 0; n < d->in.n; ++n) {
-    const int8_t *xn = x + n * in_plane;
-    for (oy = 0; oy < d->out.h; ++oy)
-      for (ox = 0; ox < d->out.w; ++ox) {
-        const pyrt_dsp_win w = pyrt_dsp_pool_win(d, oy, ox);
-        const int32_t count = (w.fy1 - w.fy0) * (w.fx1 - w.fx0); /* >= 1 (checked at init) */
-        int8_t *yp = y + ((n * d->out.h + oy) * d->out.w + ox) * C;
-        for (c = 0; c < C; c += 8) {
-          const int32_t left = C - c < 8 ? C - c : 8;
-          int32_t s[8];
-          window_sums8(xn + c, C, W, &w, vctp16q((uint32_t)left), left == 8, s);
-          for (j = 0; j < left; ++j) {
-            const int32_t a = s[j] > 0 ? (s[j] + count / 2) / count : (s[j] - count / 2) / count;
-            yp[c + j] = (int8_t)pyrt_clamp(a, act_min, act_max);
-          }
-        }
-      }
+static void pixel(const pyrt_pool_desc *d, const pyrt_pool_px *p) {
+  const int32_t C = d->in.c, W = d->in.w;
+  int32_t c, j;
+  for (c = 0; c < C; c += 8) {
+    const int32_t left = C - c < 8 ? C - c : 8;
+    int32_t s[8];
+    window_sums8(p->x + c, C, W, &p->w, vctp16q((uint32_t)left), left == 8, s);
+    for (j = 0; j < left; ++j)
+      p->y[c + j] = (int8_t)pyrt_clamp(pyrt_pool_avg(s[j], p->count), d->act_min, d->act_max);
   }
+}
+
+void PYRT_K(avg_pool_s8)(const pyrt_pool_desc *d, const int8_t *x, int8_t *y) {
+  pyrt_pool_each(d, x, y, pixel);
 }
 #endif
