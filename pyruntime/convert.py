@@ -17,8 +17,10 @@ from .errors import BlobFormatError, ConversionError, EngineError
 from .ir import DTYPES, Graph, Tensor
 from .kernels import plan_sets, scratch_bytes
 from .ops import LoweredOp, lower
+from .ordering import best_order
 from .passes import alias_reshapes, fold_constant_reshapes
-from .planner import Buffer, lower_bound, plan
+from .inplace import band_pairs, merge_exact
+from .planner import Buffer, Overlap, lower_bound, plan
 from .tflite_reader import read_tflite
 
 ARENA_ALIGNMENT = 16
@@ -61,6 +63,12 @@ class Conversion:
     buffers: list[Buffer] = field(default_factory=list)
 
     @property
+    def ram_bytes(self) -> int:
+        """Arena plus the engine state on a 32-bit target (pyrt_query's state_bytes there)."""
+        from .export_c import state_bytes_32
+        return self.arena_bytes + state_bytes_32(len(self.tensor_map), len(self.ops))
+
+    @property
     def macs(self) -> int:
         return sum(op.macs for op in self.ops)
 
@@ -80,6 +88,7 @@ class Conversion:
             "constant_bytes": self.constant_bytes,
             "arena_bytes": self.arena_bytes,
             "arena_lower_bound": self.arena_lower_bound,
+            "ram_bytes": self.ram_bytes,
             "macs": self.macs,
             "op_count": len(self.ops),
             "op_counts": dict(Counter(op.name for op in self.ops)),
@@ -184,8 +193,15 @@ def _lower_all(graph: Graph, pool: ConstPool) -> list[LoweredOp]:
 def convert(model: str | Path | bytes, *, keep_names: bool = False,
             alignment: int = ARENA_ALIGNMENT, target: str | None = None,
             max_arena_bytes: int | None = None, max_tensor_bytes: int | None = None,
-            max_constant_bytes: int | None = None, engine_check: bool = True) -> Conversion:
+            max_constant_bytes: int | None = None, engine_check: bool = True,
+            in_place: bool = True, max_ram_bytes: int | None = None) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
+
+    `in_place` (default) lets convolutions write their output over a dying input in bands of
+    rows (pyruntime.inplace): the smallest arena, for a few more instructions. `max_ram_bytes`
+    bounds the RAM (arena + the engine state on a 32-bit target) and picks the cheapest plan that
+    fits: without banded in-place execution where that fits, else with it; a model that fits
+    neither is refused with the smallest RAM the engine can reach for it.
 
     `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
     engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
@@ -205,7 +221,11 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
         DEFAULT_MAX_TENSOR_BYTES if max_tensor_bytes is None else int(max_tensor_bytes),
         DEFAULT_MAX_CONSTANT_BYTES if max_constant_bytes is None else int(max_constant_bytes))
     try:
-        return _convert(raw, name, keep_names, alignment, limits, engine_check, target)
+        if max_ram_bytes is None:
+            return _convert(raw, name, keep_names, alignment, limits, engine_check, target,
+                            in_place)
+        return _fit_ram(raw, name, keep_names, alignment, limits, engine_check, target,
+                        int(max_ram_bytes))
     except (ConversionError, MemoryError, RecursionError):
         raise
     except BlobFormatError as exc:
@@ -213,6 +233,22 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
     except Exception as exc:  # a converter bug: still one clear line, marked internal
         raise ConversionError(f"internal converter error ({type(exc).__name__}: {exc}); please "
                               "report it with the model", internal=True) from exc
+
+
+def _fit_ram(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
+             engine_check: bool, target: str | None, budget: int) -> Conversion:
+    """The cheapest conversion (fewest instructions) whose RAM fits `budget` bytes."""
+    best: Conversion | None = None
+    for in_place in (False, True):  # banded in-place execution only where it is needed
+        conv = _convert(raw, name, keep_names, alignment, limits, engine_check, target, in_place)
+        if conv.ram_bytes <= budget:
+            return conv
+        best = conv if best is None or conv.ram_bytes < best.ram_bytes else best
+    assert best is not None
+    raise ConversionError(f"the model needs {best.ram_bytes} bytes of RAM (arena "
+                          f"{best.arena_bytes} + engine state {best.ram_bytes - best.arena_bytes}"
+                          f" on a 32-bit target), above --max-ram {budget}: that is the smallest "
+                          "RAM this engine reaches for the model")
 
 
 def write_output(data: bytes, path: str | Path) -> None:
@@ -237,7 +273,7 @@ def write_output(data: bytes, path: str | Path) -> None:
 
 
 def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
-             engine_check: bool, target: str | None) -> Conversion:
+             engine_check: bool, target: str | None, in_place: bool = True) -> Conversion:
     graph = read_tflite(raw)
     _check_io(graph)
     _check_tensors(graph, limits)
@@ -270,12 +306,17 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
                                   "format's limits (rank 6, dims 1..65535)")
         _check_quantization(tensor)
 
-    buffers = _lifetimes(graph, lowered, order, aliases)
-    bound = lower_bound(list(buffers.values()))
+    lowered = _reorder(graph, lowered, order, aliases)
+    bound = lower_bound(list(_lifetimes(graph, lowered, order, aliases).values()))
     if bound > limits.arena_bytes:
         raise ConversionError(f"the model needs an arena of at least {bound} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
-    arena = plan(list(buffers.values()), alignment)
+    # elementwise outputs over a dying input of the same size: free, always taken
+    aliases = merge_exact(graph, lowered, aliases)
+    buffers = _lifetimes(graph, lowered, order, aliases)
+    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.shift)
+                for p in band_pairs(graph, lowered, aliases)] if in_place else []
+    arena = plan(list(buffers.values()), alignment, overlaps=overlaps)
     if arena > limits.arena_bytes:
         raise ConversionError(f"the memory plan needs an arena of {arena} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
@@ -337,6 +378,22 @@ def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: li
             t = graph.tensors[order[exc.index]]
             raise ConversionError(f"{_tname(t)}: {reason}", engine_status=exc.status) from exc
         raise ConversionError(reason, engine_status=exc.status) from exc
+
+
+def _reorder(graph: Graph, ops: list[LoweredOp], order: list[int],
+             aliases: dict[int, int]) -> list[LoweredOp]:
+    """The execution order with the lowest liveness peak the data dependencies allow
+    (pyruntime.ordering); the source order where no other is better."""
+    def key(t: int) -> int | None:
+        return None if graph.tensors[t].is_const else aliases.get(t, t)
+
+    def cost(perm: list[int]) -> int:
+        return lower_bound(list(_lifetimes(graph, [ops[i] for i in perm], order,
+                                           aliases).values()))
+
+    keep = {aliases.get(t, t) for t in graph.outputs}
+    perm = best_order(ops, key, lambda k: graph.tensors[k].nbytes, cost, keep)
+    return [ops[i] for i in perm]
 
 
 def _lifetimes(graph: Graph, ops: list[LoweredOp], order: list[int],

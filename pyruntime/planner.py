@@ -3,8 +3,13 @@ overlap, minimising the arena size.
 
 A buffer is alive over an inclusive range of operator positions [first, last]. Placement is tried
 with several orderings (and first-fit / best-fit gap choice), then a bounded, seeded random search;
-the smallest arena wins, and the search stops as soon as it meets the liveness lower bound (the
-largest total size of buffers alive at one operator).
+the smallest arena wins, and the search stops as soon as it meets the lower bound.
+
+In-place pairs (`Overlap(out, inp, shift)`, pyruntime.inplace) relax the rule for two buffers
+alive together at one operator: `out` may overlap `inp` when it starts at least `shift` bytes
+below it (the engine then runs that operator in bands). Without pairs the lower bound is the
+liveness bound (the largest total size of buffers alive at one operator); with them
+`inplace_bound` counts each pair at the operator they share as max(shift + inp, out) bytes.
 """
 from __future__ import annotations
 
@@ -30,6 +35,26 @@ def _overlaps(a: Buffer, b: Buffer) -> bool:
     return not (a.last < b.first or b.last < a.first)
 
 
+@dataclass(frozen=True)
+class Overlap:
+    """`out` may start `shift` or more bytes below `inp` and overlap it (alive together only at
+    the one operator that writes `out` over `inp`)."""
+
+    out: Buffer
+    inp: Buffer
+    shift: int
+
+
+def allowed(a: Buffer, b: Buffer, pairs: Sequence[Overlap] = ()) -> bool:
+    """Whether the placed buffers a and b may share bytes as placed."""
+    if not _overlaps(a, b) or a.offset + a.size <= b.offset or b.offset + b.size <= a.offset:
+        return True
+    for p in pairs:
+        if (p.out is a and p.inp is b) or (p.out is b and p.inp is a):
+            return p.out.offset + p.shift <= p.inp.offset
+    return False
+
+
 def lower_bound(buffers: Sequence[Buffer]) -> int:
     if not buffers:
         return 0
@@ -37,7 +62,34 @@ def lower_bound(buffers: Sequence[Buffer]) -> int:
     return max(sum(b.size for b in buffers if b.first <= t <= b.last) for t in range(end + 1))
 
 
-def _place(order: Sequence[Buffer], alignment: int, best_fit: bool) -> tuple[int, dict[int, int]]:
+def inplace_bound(buffers: Sequence[Buffer], pairs: Sequence[Overlap]) -> int:
+    """The liveness bound with each in-place pair counted as max(shift + inp, out) bytes at the
+    operators where both are alive."""
+    if not buffers:
+        return 0
+    end = max(b.last for b in buffers)
+    alive = [sum(b.size for b in buffers if b.first <= t <= b.last) for t in range(end + 1)]
+    for p in pairs:
+        saved = p.out.size + p.inp.size - max(p.shift + p.inp.size, p.out.size)
+        for t in range(max(p.out.first, p.inp.first), min(p.out.last, p.inp.last) + 1):
+            alive[t] -= max(saved, 0)
+    return max(alive)
+
+
+def _forbidden(buf: Buffer, other: Buffer, off: int, shift: int | None,
+               buf_is_out: bool) -> tuple[int, int]:
+    """Offsets [lo, hi) that `buf` may not take beside `other` placed at `off`."""
+    lo, hi = off - buf.size + 1, off + other.size
+    if shift is not None and buf_is_out:  # buf may also start at or below off - shift
+        lo = off - min(buf.size, shift) + 1
+    elif shift is not None:  # buf (the input) may also start at or above off + shift
+        hi = off + min(other.size, shift)
+    return lo, hi
+
+
+def _place(order: Sequence[Buffer], alignment: int, best_fit: bool,
+           pairs: dict[tuple[int, int], int] | None = None) -> tuple[int, dict[int, int]]:
+    pairs = pairs or {}
     offsets: dict[int, int] = {}
     # placed buffers by operator position, so that finding the ones alive at the same time as a
     # buffer costs its lifetime's occupancy, not the number of buffers (a chain of thousands of
@@ -49,17 +101,18 @@ def _place(order: Sequence[Buffer], alignment: int, best_fit: bool) -> tuple[int
         for t in range(buf.first, buf.last + 1):
             for b in alive_at.get(t, ()):
                 if id(b) not in seen:
-                    off = offsets[id(b)]
-                    seen[id(b)] = (off, off + b.size)
+                    as_out = pairs.get((id(buf), id(b)))
+                    shift = as_out if as_out is not None else pairs.get((id(b), id(buf)))
+                    seen[id(b)] = _forbidden(buf, b, offsets[id(b)], shift, as_out is not None)
         busy = sorted(seen.values())
         candidates: list[tuple[int, int]] = []  # (offset, gap size)
         cursor = 0
-        for start, stop in busy:
-            if start - cursor >= buf.size:
-                candidates.append((cursor, start - cursor))
+        for lo, hi in busy:
+            if cursor < lo:
+                candidates.append((cursor, lo - cursor))
                 if not best_fit:
                     break
-            cursor = max(cursor, _align(stop, alignment))
+            cursor = max(cursor, _align(hi, alignment))
         if not candidates or best_fit:
             candidates.append((cursor, 1 << 62))
         offset = min(candidates, key=lambda c: (c[1], c[0]))[0] if best_fit else candidates[0][0]
@@ -78,15 +131,19 @@ _ORDERS: list[Callable[[Buffer], tuple]] = [
     lambda b: (-(b.last - b.first), -b.size),
     lambda b: (b.first, -b.size),
     lambda b: (-b.size, -b.first),
+    # latest first: a chain of in-place operators then stacks each input just above its output
+    lambda b: (-b.first, -b.size),
+    lambda b: (-b.last, -b.size),
 ]
 
 
 def plan(buffers: list[Buffer], alignment: int = 16, random_trials: int = 300,
-         seed: int = 0) -> int:
+         seed: int = 0, overlaps: Sequence[Overlap] = ()) -> int:
     """Assign `offset` (aligned) to every buffer; return the arena size in bytes."""
     if not buffers:
         return 0
-    bound = lower_bound(buffers)
+    bound = inplace_bound(buffers, overlaps) if overlaps else lower_bound(buffers)
+    pairs = {(id(p.out), id(p.inp)): p.shift for p in overlaps}
     best: tuple[int, dict[int, int]] | None = None
     orders = [sorted(buffers, key=k) for k in _ORDERS]
     rng = random.Random(seed)
@@ -103,7 +160,7 @@ def plan(buffers: list[Buffer], alignment: int = 16, random_trials: int = 300,
             # random orderings that still favour big, long-lived buffers first
             order.sort(key=lambda b: -b.size * rng.uniform(0.5, 1.5))
             best_fit = rng.random() < 0.5
-        result = _place(order, alignment, best_fit)
+        result = _place(order, alignment, best_fit, pairs)
         if best is None or result[0] < best[0]:
             best = result
         if best[0] <= bound:

@@ -112,3 +112,88 @@ void pyrt_conv_decode(const pyrt_model *m, int32_t x, int32_t w, int32_t y, cons
   d->wide = 0;
   d->q = pyrt_quant_at(m, p[PYRT_P_CONV_2D_MULT_OFF], p[PYRT_P_CONV_2D_SHIFT_OFF]);
 }
+
+/* ---- in-place execution in bands (PYRT_INPLACE_ROWS) ----
+ * A band is one output row (window rows of the input: [k*stride - pad, + extent)), or, for a
+ * per-pixel layer (1x1 filter, stride 1, no padding), PYRT_BAND_PIXELS output pixels in raster
+ * order over the same input pixels. The band's descriptor is the layer's with the output cut to
+ * the band and the input cut to the rows (pixels) the band reads, the padding adjusted, so every
+ * kernel (reference or fast) computes exactly the values of the whole layer there. */
+#define PYRT_BAND_PIXELS 4
+
+static int band_is_pixels(const pyrt_conv_desc *d) {
+  return d->filt.h == 1 && d->filt.w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
+         d->pad_h == 0 && d->pad_w == 0 && d->in.h == d->out.h && d->in.w == d->out.w;
+}
+
+static int32_t band_count(const pyrt_conv_desc *d) {
+  return band_is_pixels(d) ? (d->out.h * d->out.w + PYRT_BAND_PIXELS - 1) / PYRT_BAND_PIXELS
+                           : d->out.h;
+}
+
+/* Band k of layer d (int8: one byte an element): its descriptor and the byte offsets of its
+ * input window and output inside the tensors; 0 when its window holds no input row. */
+static int band_of(const pyrt_conv_desc *d, int32_t k, pyrt_conv_desc *b, uint32_t *in_off,
+                   uint32_t *out_off) {
+  *b = *d;
+  if (band_is_pixels(d)) {
+    const int32_t n = d->out.h * d->out.w, p0 = k * PYRT_BAND_PIXELS;
+    const int32_t p1 = p0 + PYRT_BAND_PIXELS < n ? p0 + PYRT_BAND_PIXELS : n;
+    b->in.h = b->out.h = 1;
+    b->in.w = b->out.w = p1 - p0;
+    *in_off = (uint32_t)p0 * (uint32_t)d->in.c;
+    *out_off = (uint32_t)p0 * (uint32_t)d->out.c;
+  } else {
+    const int32_t lo = k * d->stride_h - d->pad_h;
+    const int32_t hi = lo + (d->filt.h - 1) * d->dil_h + 1;
+    const int32_t i0 = lo > 0 ? lo : 0, i1 = hi < d->in.h ? hi : d->in.h;
+    if (i1 <= i0) return 0;
+    b->in.h = i1 - i0;
+    b->pad_h = i0 - lo;
+    b->out.h = 1;
+    *in_off = (uint32_t)i0 * (uint32_t)d->in.w * (uint32_t)d->in.c;
+    *out_off = (uint32_t)k * (uint32_t)d->out.w * (uint32_t)d->out.c;
+  }
+  return 1;
+}
+
+uint32_t pyrt_band_shift(const pyrt_conv_desc *d) {
+  uint64_t need = 0;
+  int32_t k;
+  if (d->in.n != 1 || d->out.n != 1) return 0xFFFFFFFFu;
+  for (k = 0; k < band_count(d); ++k) {
+    pyrt_conv_desc b;
+    uint32_t in_off, out_off;
+    uint64_t end;
+    if (!band_of(d, k, &b, &in_off, &out_off)) return 0xFFFFFFFFu;
+    /* band k writes [out_off, end) of the output and reads the input from in_off on, as every
+     * later band does: the output must start at least end - in_off below the input */
+    end = (uint64_t)out_off + (uint64_t)b.out.h * (uint64_t)b.out.w * (uint64_t)b.out.c;
+    if (end > (uint64_t)in_off && end - in_off > need) need = end - in_off;
+  }
+  return need > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)need;
+}
+
+uint32_t pyrt_band_shift_of(const pyrt_model *m, const pyrt_tidx *tidx, uint32_t n_in,
+                            const int32_t *params) {
+  pyrt_conv_desc d;
+  pyrt_conv_decode(m, tidx[0], tidx[1], tidx[n_in], params, &d);
+  return pyrt_band_shift(&d);
+}
+
+void pyrt_conv_run_s8(pyrt_conv_s8_fn kernel, const pyrt_conv_desc *d, const int8_t *x,
+                      uint32_t x_bytes, const int8_t *w, const int32_t *bias,
+                      const int32_t *kbias, int8_t *y, uint32_t y_bytes, void *scratch) {
+  int32_t k;
+  /* pyrt_init allowed an overlap only at least pyrt_band_shift() below the input */
+  if (!((const int8_t *)y < x + x_bytes && x < (const int8_t *)y + y_bytes)) {
+    kernel(d, x, w, bias, kbias, y, scratch);
+    return;
+  }
+  for (k = 0; k < band_count(d); ++k) {
+    pyrt_conv_desc b;
+    uint32_t in_off, out_off;
+    if (band_of(d, k, &b, &in_off, &out_off))
+      kernel(&b, x + in_off, w, bias, kbias, y + out_off, scratch);
+  }
+}
