@@ -7,10 +7,10 @@ Two modes, each a rule of the engine's loader (`inplace` of the operator layout,
   it writes element i and never reads an element after writing a later one, so the planner just
   merges the two tensors into one buffer.
 - bands ("rows": int8 CONV_2D and DEPTHWISE_CONV_2D): the output may overlap input 0 when it
-  starts at least `band_shift` bytes below it. The engine then runs the kernel in bands (one
-  output row, or 4 output pixels of a per-pixel 1x1 layer) in increasing order, each band seeing
-  only the input rows it reads; the shift guarantees that no band writes bytes a later band still
-  reads. The shift mirrors pyrt_band_shift (runtime_c/src/ops/conv_common.c) exactly; the loader
+  starts at least `band_shift` bytes below it. The engine then runs the kernel in bands (whole
+  output rows, at least 12 pixels, or 4 output pixels of a per-pixel 1x1 layer) in increasing
+  order, each band seeing only the input rows it reads; the shift guarantees that no band writes
+  bytes a later band still reads. The shift mirrors pyrt_band_shift (runtime_c/src/ops/conv_common.c) exactly; the loader
   recomputes it and refuses any overlap closer than that.
 
 A tensor is only ever overwritten when no later operator reads it, it is not a model input (the
@@ -29,6 +29,7 @@ from .ops import OPS
 from .ops.common import LoweredOp
 
 BAND_PIXELS = 4  # PYRT_BAND_PIXELS
+BAND_MIN_PIXELS = 12  # PYRT_BAND_MIN_PIXELS: a band of rows holds at least this many pixels
 CONV_2D, DEPTHWISE_CONV_2D = 3, 4
 
 
@@ -54,13 +55,15 @@ def band_shift(n: int, h: int, w: int, c: int, oh: int, ow: int, oc: int, fh: in
             p1 = min(p0 + BAND_PIXELS, total)
             need = max(need, p1 * oc - p0 * c)
         return need
-    for k in range(oh):
-        lo = k * stride_h - pad_h
-        hi = lo + (fh - 1) * dil_h + 1
+    rows = -(-BAND_MIN_PIXELS // ow)
+    for r0 in range(0, oh, rows):
+        r1 = min(r0 + rows, oh)
+        lo = r0 * stride_h - pad_h
+        hi = (r1 - 1) * stride_h - pad_h + (fh - 1) * dil_h + 1
         i0, i1 = max(lo, 0), min(hi, h)
         if i1 <= i0:
             return None
-        need = max(need, (k + 1) * ow * oc - i0 * w * c)
+        need = max(need, r1 * ow * oc - i0 * w * c)
     return need
 
 

@@ -114,12 +114,12 @@ def random_layer(n: Net, x: int, rng: np.random.Generator) -> int:
     dil = (int(rng.integers(1, 3)), 1) if rng.random() < 0.2 else (1, 1)
     fits = h >= (kh - 1) * dil[0] + 1 and w >= kw
     pad = Padding.VALID if fits and rng.random() < 0.4 else Padding.SAME
-    cout = cin * int(rng.integers(1, 3)) if depthwise else int(rng.integers(1, 12))
+    cout = cin * int(rng.integers(1, 3)) if depthwise else int(rng.integers(max(1, cin - 4), cin + 5))
     return n.conv(x, cout, (kh, kw), stride, pad, dil, depthwise)
 
 
 def chain_case(rng: np.random.Generator) -> Case:
-    n = Net(rng, (1, int(rng.integers(2, 14)), int(rng.integers(1, 10)), int(rng.integers(1, 9))))
+    n = Net(rng, (1, int(rng.integers(6, 24)), int(rng.integers(1, 16)), int(rng.integers(1, 12))))
     y = n.x
     for _ in range(int(rng.integers(2, 5))):
         y = random_layer(n, y, rng)
@@ -226,3 +226,31 @@ def test_plot_of_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-untyped-
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
     out = capsys.readouterr().out
     assert "In place" in out and "CONV_2D: t" in out and "in bands" in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["cortex-m4", "cortex-m55"])
+def test_banded_in_place_on_the_fast_kernels(target: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The arm_dsp and mve kernels, run in bands on QEMU, match the host engine (bit-exact with
+    TFLM above) on random chains whose plans write layers over their inputs."""
+    import shutil
+
+    from conftest import REPO_ROOT, skip_or_fail
+    from pyruntime.bench import bench
+    missing = [t for t in ("arm-none-eabi-gcc", "qemu-system-arm", "cmake")
+               if shutil.which(t) is None]
+    if missing:
+        skip_or_fail(f"missing {', '.join(missing)} (tools/install_system_deps.sh)")
+    monkeypatch.setenv("PYRUNTIME_SOURCE_DIR", str(REPO_ROOT))
+    blobs = []
+    for seed in range(60):
+        conv = convert(chain_case(np.random.default_rng(1000 + seed)).model, target=target)
+        b = read_blob(conv.blob)
+        if any(b.tensors[op.outputs[0]].offset < b.tensors[op.inputs[0]].offset
+               < b.tensors[op.outputs[0]].offset + b.tensors[op.outputs[0]].nbytes
+               for op in b.ops):
+            blobs.append(conv.blob)
+    assert len(blobs) >= 8
+    for blob in blobs[:8]:
+        r = bench(blob, target, cache_dir=tmp_path, ops="all")
+        assert r["outputs_match"] is True and r["arena_refused_one_less"] is True

@@ -114,21 +114,30 @@ void pyrt_conv_decode(const pyrt_model *m, int32_t x, int32_t w, int32_t y, cons
 }
 
 /* ---- in-place execution in bands (PYRT_INPLACE_ROWS) ----
- * A band is one output row (window rows of the input: [k*stride - pad, + extent)), or, for a
- * per-pixel layer (1x1 filter, stride 1, no padding), PYRT_BAND_PIXELS output pixels in raster
- * order over the same input pixels. The band's descriptor is the layer's with the output cut to
- * the band and the input cut to the rows (pixels) the band reads, the padding adjusted, so every
- * kernel (reference or fast) computes exactly the values of the whole layer there. */
+ * A band is a few output rows (reading the input rows of their windows), or, for a per-pixel
+ * layer (1x1 filter, stride 1, no padding), PYRT_BAND_PIXELS output pixels in raster order over
+ * the same input pixels. The band's descriptor is the layer's with the output cut to the band
+ * and the input cut to the rows (pixels) the band reads, the padding adjusted, so every kernel
+ * (reference or fast) computes exactly the values of the whole layer there. A band holds at
+ * least PYRT_BAND_MIN_PIXELS output pixels (whole rows): a kernel's per-call set-up (weights
+ * expanded per block of channels) then costs a few percent at most. pyruntime/inplace.py
+ * mirrors this geometry. */
 #define PYRT_BAND_PIXELS 4
+#define PYRT_BAND_MIN_PIXELS 12
 
 static int band_is_pixels(const pyrt_conv_desc *d) {
   return d->filt.h == 1 && d->filt.w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
          d->pad_h == 0 && d->pad_w == 0 && d->in.h == d->out.h && d->in.w == d->out.w;
 }
 
+static int32_t band_rows(const pyrt_conv_desc *d) {
+  return (PYRT_BAND_MIN_PIXELS + d->out.w - 1) / d->out.w; /* out.w >= 1 (checked) */
+}
+
 static int32_t band_count(const pyrt_conv_desc *d) {
-  return band_is_pixels(d) ? (d->out.h * d->out.w + PYRT_BAND_PIXELS - 1) / PYRT_BAND_PIXELS
-                           : d->out.h;
+  if (band_is_pixels(d))
+    return (d->out.h * d->out.w + PYRT_BAND_PIXELS - 1) / PYRT_BAND_PIXELS;
+  return (d->out.h + band_rows(d) - 1) / band_rows(d);
 }
 
 /* Band k of layer d (int8: one byte an element): its descriptor and the byte offsets of its
@@ -144,15 +153,17 @@ static int band_of(const pyrt_conv_desc *d, int32_t k, pyrt_conv_desc *b, uint32
     *in_off = (uint32_t)p0 * (uint32_t)d->in.c;
     *out_off = (uint32_t)p0 * (uint32_t)d->out.c;
   } else {
-    const int32_t lo = k * d->stride_h - d->pad_h;
-    const int32_t hi = lo + (d->filt.h - 1) * d->dil_h + 1;
+    const int32_t r0 = k * band_rows(d);
+    const int32_t r1 = r0 + band_rows(d) < d->out.h ? r0 + band_rows(d) : d->out.h;
+    const int32_t lo = r0 * d->stride_h - d->pad_h;
+    const int32_t hi = (r1 - 1) * d->stride_h - d->pad_h + (d->filt.h - 1) * d->dil_h + 1;
     const int32_t i0 = lo > 0 ? lo : 0, i1 = hi < d->in.h ? hi : d->in.h;
     if (i1 <= i0) return 0;
     b->in.h = i1 - i0;
     b->pad_h = i0 - lo;
-    b->out.h = 1;
+    b->out.h = r1 - r0;
     *in_off = (uint32_t)i0 * (uint32_t)d->in.w * (uint32_t)d->in.c;
-    *out_off = (uint32_t)k * (uint32_t)d->out.w * (uint32_t)d->out.c;
+    *out_off = (uint32_t)r0 * (uint32_t)d->out.w * (uint32_t)d->out.c;
   }
   return 1;
 }
