@@ -290,8 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refuse a model whose arena is larger (default 64MiB; e.g. 512K, 2MiB)")
     c.add_argument("--max-ram", type=byte_size, default=None, metavar="BYTES",
                    help="RAM budget (arena + engine state on a 32-bit target): the plan with the "
-                        "fewest instructions that fits (no banded in-place convolutions where "
-                        "that fits), or an error giving the smallest RAM reachable")
+                        "fewest instructions that fits (convolutions run in place in bands only "
+                        "where the plan peaks), or an error giving the smallest RAM reachable")
     c.add_argument("--no-in-place", action="store_true",
                    help="never run convolutions in place in bands (elementwise operators still "
                         "write over a dying input): fewest instructions, a larger arena")

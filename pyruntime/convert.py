@@ -20,7 +20,7 @@ from .ops import LoweredOp, lower
 from .ordering import best_order
 from .passes import alias_reshapes, fold_constant_reshapes
 from .inplace import band_pairs, merge_exact
-from .planner import Buffer, Overlap, lower_bound, plan
+from .planner import Buffer, Overlap, inplace_bound, lower_bound, plan
 from .tflite_reader import read_tflite
 
 ARENA_ALIGNMENT = 16
@@ -61,6 +61,7 @@ class Conversion:
     source_bytes: int
     source_name: str = ""
     buffers: list[Buffer] = field(default_factory=list)
+    band_candidates: list[int] = field(default_factory=list)  # layers that may run in bands
 
     @property
     def ram_bytes(self) -> int:
@@ -200,8 +201,8 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
     `in_place` (default) lets convolutions write their output over a dying input in bands of
     rows (pyruntime.inplace): the smallest arena, for a few more instructions. `max_ram_bytes`
     bounds the RAM (arena + the engine state on a 32-bit target) and picks the cheapest plan that
-    fits: without banded in-place execution where that fits, else with it; a model that fits
-    neither is refused with the smallest RAM the engine can reach for it.
+    fits: the fewest layers run in bands (none where that fits); a model that does not fit even
+    with every layer it can run in bands is refused with the smallest RAM the engine reaches.
 
     `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
     engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
@@ -235,20 +236,42 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
                               "report it with the model", internal=True) from exc
 
 
+def _peak_ops(conv: Conversion) -> set[int]:
+    """Operator positions where the plan's occupied bytes reach the arena size."""
+    tops: dict[int, int] = {}
+    for b in conv.buffers:
+        for t in range(b.first, b.last + 1):
+            tops[t] = max(tops.get(t, 0), b.offset + b.size)
+    return {t for t, top in tops.items() if top >= conv.arena_bytes}
+
+
 def _fit_ram(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
              engine_check: bool, target: str | None, budget: int) -> Conversion:
-    """The cheapest conversion (fewest instructions) whose RAM fits `budget` bytes."""
-    best: Conversion | None = None
-    for in_place in (False, True):  # banded in-place execution only where it is needed
-        conv = _convert(raw, name, keep_names, alignment, limits, engine_check, target, in_place)
+    """The conversion with the fewest banded (slower) layers whose RAM fits `budget` bytes.
+
+    Without bands first; then, while the RAM is above the budget, the layers that may run in
+    bands at the operators where the plan peaks are added (every remaining one when none is at
+    a peak)."""
+    def run(allowed: frozenset[int] | bool) -> Conversion:
+        return _convert(raw, name, keep_names, alignment, limits, engine_check, target, allowed)
+
+    smallest = run(True)
+    if smallest.ram_bytes > budget:
+        raise ConversionError(
+            f"the model needs {smallest.ram_bytes} bytes of RAM (arena {smallest.arena_bytes} + "
+            f"engine state {smallest.ram_bytes - smallest.arena_bytes} on a 32-bit target), "
+            f"above --max-ram {budget}: that is the smallest RAM this engine reaches for it")
+    allowed: frozenset[int] = frozenset()
+    while True:
+        conv = run(allowed)
         if conv.ram_bytes <= budget:
             return conv
-        best = conv if best is None or conv.ram_bytes < best.ram_bytes else best
-    assert best is not None
-    raise ConversionError(f"the model needs {best.ram_bytes} bytes of RAM (arena "
-                          f"{best.arena_bytes} + engine state {best.ram_bytes - best.arena_bytes}"
-                          f" on a 32-bit target), above --max-ram {budget}: that is the smallest "
-                          "RAM this engine reaches for the model")
+        rest = [p for p in conv.band_candidates if p not in allowed]
+        if not rest:
+            return smallest
+        peaks = _peak_ops(conv)
+        at_peak = {p for p in rest if p in peaks}
+        allowed = allowed | (at_peak or set(rest))
 
 
 def write_output(data: bytes, path: str | Path) -> None:
@@ -273,7 +296,8 @@ def write_output(data: bytes, path: str | Path) -> None:
 
 
 def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
-             engine_check: bool, target: str | None, in_place: bool = True) -> Conversion:
+             engine_check: bool, target: str | None,
+             in_place: bool | frozenset[int] = True) -> Conversion:
     graph = read_tflite(raw)
     _check_io(graph)
     _check_tensors(graph, limits)
@@ -307,15 +331,18 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
         _check_quantization(tensor)
 
     lowered = _reorder(graph, lowered, order, aliases)
+    # the liveness bound `convert` prints: every operator's inputs and outputs apart
     bound = lower_bound(list(_lifetimes(graph, lowered, order, aliases).values()))
-    if bound > limits.arena_bytes:
-        raise ConversionError(f"the model needs an arena of at least {bound} bytes, above the "
-                              f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
     # elementwise outputs over a dying input of the same size: free, always taken
     aliases = merge_exact(graph, lowered, aliases)
     buffers = _lifetimes(graph, lowered, order, aliases)
-    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.shift)
-                for p in band_pairs(graph, lowered, aliases)] if in_place else []
+    pairs = band_pairs(graph, lowered, aliases)
+    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.shift) for p in pairs
+                if in_place is True or (in_place and p.pos in in_place)]
+    least = inplace_bound(list(buffers.values()), overlaps)
+    if least > limits.arena_bytes:
+        raise ConversionError(f"the model needs an arena of at least {least} bytes, above the "
+                              f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
     arena = plan(list(buffers.values()), alignment, overlaps=overlaps)
     if arena > limits.arena_bytes:
         raise ConversionError(f"the memory plan needs an arena of {arena} bytes, above the "
@@ -354,7 +381,7 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     if engine_check:
         _engine_check(data, graph, lowered, order, limits.arena_bytes)
     return Conversion(data, graph, lowered, tmap, arena, bound, len(const_bytes), len(raw), name,
-                      list(buffers.values()))
+                      list(buffers.values()), [p.pos for p in pairs])
 
 
 def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: list[int],

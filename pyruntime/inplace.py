@@ -103,27 +103,38 @@ def _pinned(graph: Graph, aliases: dict[int, int]) -> set[int]:
 
 def merge_exact(graph: Graph, ops: Sequence[LoweredOp], aliases: dict[int, int]) -> dict[int, int]:
     """`aliases` with each exact in-place output merged into the input buffer it overwrites."""
-    merged = dict(aliases)
+    parent = dict(aliases)
+
+    def root(t: int) -> int:
+        path = []
+        while t in parent and parent[t] != t:
+            path.append(t)
+            t = parent[t]
+        for p in path:
+            parent[p] = t
+        return t
+
+    last, pinned = _last_reads(graph, ops, aliases), _pinned(graph, aliases)
     for pos, op in enumerate(ops):
         if _mode(op) != "exact" or len(op.outputs) != 1:
             continue
-        last, pinned = _last_reads(graph, ops, merged), _pinned(graph, merged)
         y = op.outputs[0]
-        yroot = merged.get(y, y)
+        yroot = root(y)
         for t in op.inputs:
             if t < 0 or graph.tensors[t].is_const:
                 continue
-            root = merged.get(t, t)
-            if root in pinned or last.get(root) != pos or root == yroot \
-                    or graph.tensors[root].nbytes != graph.tensors[yroot].nbytes \
+            xroot = root(t)
+            if xroot in pinned or last.get(xroot) != pos or xroot == yroot \
+                    or graph.tensors[xroot].nbytes != graph.tensors[yroot].nbytes \
                     or graph.tensors[t].nbytes != graph.tensors[y].nbytes:
                 continue
-            for k, v in list(merged.items()):
-                if v == yroot:
-                    merged[k] = root
-            merged[yroot] = root
+            parent[yroot] = xroot  # one buffer from here on: its readers and pins are y's
+            if yroot in last:
+                last[xroot] = last[yroot]
+            if yroot in pinned:
+                pinned.add(xroot)
             break
-    return merged
+    return {t: root(t) for t in parent}
 
 
 def band_pairs(graph: Graph, ops: Sequence[LoweredOp], aliases: dict[int, int]) -> list[BandPair]:

@@ -200,17 +200,42 @@ def test_overlap_closer_than_the_shift_is_refused() -> None:
                 Engine(bytes(data))
 
 
-def test_max_ram_changes_the_plan() -> None:
+def banded(blob: bytes) -> int:
+    """How many layers of a blob write their output over their input in bands."""
+    b = read_blob(blob)
+    return sum(b.tensors[op.outputs[0]].offset < b.tensors[op.inputs[0]].offset
+               < b.tensors[op.outputs[0]].offset + b.tensors[op.outputs[0]].nbytes
+               for op in b.ops if op.code in (3, 4))
+
+
+def test_max_ram_changes_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(9)
-    n = Net(rng, (1, 16, 16, 8))
-    case = n.case(n.conv(n.conv(n.conv(n.x, 16, 3), 16, 3), 16, 1))
+    n = Net(rng, (1, 16, 16, 4))
+    y = n.x
+    for cout in (8, 32, 32, 8):  # the peak: the 32-channel layer over the 32-channel input
+        y = n.conv(y, cout, 3)
+    case = n.case(n.conv(y, 8, 1))
     fast = convert(case.model, target="host", in_place=False)
     small = convert(case.model, target="host")
-    assert small.ram_bytes < fast.ram_bytes
+    assert small.ram_bytes < fast.ram_bytes and banded(fast.blob) == 0 < banded(small.blob)
+    # a budget the plan without bands meets: that plan (the fewest instructions)
     assert convert(case.model, target="host", max_ram_bytes=fast.ram_bytes).blob == fast.blob
-    assert convert(case.model, target="host", max_ram_bytes=fast.ram_bytes - 1).blob == small.blob
+    # one byte less: the layer at the peak in bands, no other
+    mid = convert(case.model, target="host", max_ram_bytes=fast.ram_bytes - 1)
+    assert mid.ram_bytes < fast.ram_bytes and banded(mid.blob) == 1 < banded(small.blob)
+    assert convert(case.model, target="host", max_ram_bytes=small.ram_bytes).ram_bytes \
+        == small.ram_bytes
     with pytest.raises(ConversionError, match=f"needs {small.ram_bytes} bytes of RAM"):
         convert(case.model, target="host", max_ram_bytes=small.ram_bytes - 1)
+    Engine(mid.blob)
+    model = tmp_path / "m.tflite"
+    model.write_bytes(case.model)
+    out = str(tmp_path / "m.blob")
+    assert main(["convert", str(model), "-o", out, "-t", "host", "--max-ram",
+                 str(fast.ram_bytes - 1)]) == 0
+    assert f"RAM (32-bit)    {mid.ram_bytes:,}" in capsys.readouterr().out
+    assert main(["convert", str(model), "-o", out, "--max-ram", str(small.ram_bytes - 1)]) != 0
+    assert "smallest RAM this engine reaches" in capsys.readouterr().err
 
 
 def test_plot_of_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
