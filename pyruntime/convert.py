@@ -20,7 +20,7 @@ from .ops import LoweredOp, lower
 from .ordering import best_order
 from .passes import alias_reshapes, fold_constant_reshapes
 from .inplace import band_pairs, merge_exact
-from .planner import Buffer, Overlap, inplace_bound, lower_bound, plan
+from .planner import Buffer, Overlap, inplace_bound, live_profile, lower_bound, plan
 from .tflite_reader import read_tflite
 
 ARENA_ALIGNMENT = 16
@@ -62,6 +62,7 @@ class Conversion:
     source_name: str = ""
     buffers: list[Buffer] = field(default_factory=list)
     band_candidates: list[int] = field(default_factory=list)  # layers that may run in bands
+    overlaps: list[Overlap] = field(default_factory=list)  # the in-place pairs planned with
 
     @property
     def ram_bytes(self) -> int:
@@ -237,12 +238,10 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
 
 
 def _peak_ops(conv: Conversion) -> set[int]:
-    """Operator positions where the plan's occupied bytes reach the arena size."""
-    tops: dict[int, int] = {}
-    for b in conv.buffers:
-        for t in range(b.first, b.last + 1):
-            tops[t] = max(tops.get(t, 0), b.offset + b.size)
-    return {t for t, top in tops.items() if top >= conv.arena_bytes}
+    """Operator positions where the most bytes are alive in the plan (in-place pairs counted
+    as their footprint)."""
+    alive = live_profile(conv.buffers, conv.overlaps)
+    return {t for t, n in enumerate(alive) if n == max(alive, default=0)}
 
 
 def _fit_ram(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
@@ -337,7 +336,8 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     aliases = merge_exact(graph, lowered, aliases)
     buffers = _lifetimes(graph, lowered, order, aliases)
     pairs = band_pairs(graph, lowered, aliases)
-    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.shift) for p in pairs
+    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.below, p.above)
+                for p in pairs
                 if in_place is True or (in_place and p.pos in in_place)]
     least = inplace_bound(list(buffers.values()), overlaps)
     if least > limits.arena_bytes:
@@ -381,7 +381,7 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     if engine_check:
         _engine_check(data, graph, lowered, order, limits.arena_bytes)
     return Conversion(data, graph, lowered, tmap, arena, bound, len(const_bytes), len(raw), name,
-                      list(buffers.values()), [p.pos for p in pairs])
+                      list(buffers.values()), [p.pos for p in pairs], overlaps)
 
 
 def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: list[int],

@@ -142,9 +142,11 @@ def in_place(b: fmt.Blob) -> list[str]:
                 if (x.offset, x.nbytes) == (y.offset, y.nbytes) and op.code not in (3, 4):
                     why = "elementwise: element i is read before it is written"
                 else:
-                    why = (f"in bands of output rows (of 4 pixels for a 1x1 layer), the output "
-                           f"{x.offset - y.offset} bytes below the input: no band writes bytes a "
-                           "later band reads")
+                    where, order = (("below", "increasing") if y.offset < x.offset
+                                    else ("above", "decreasing"))
+                    why = (f"in bands of output rows (of 4 pixels for a 1x1 layer) in {order} "
+                           f"order, the output {abs(x.offset - y.offset)} bytes {where} the input: "
+                           "no band writes bytes it or a later band reads")
                 lines.append(f"  op {i} {op_name(op.code)}: {_tname(b, o)} over {_tname(b, t)} "
                              f"({min(x.offset + x.nbytes, y.offset + y.nbytes) - max(x.offset, y.offset)}"
                              f" bytes shared; {why})")

@@ -48,7 +48,7 @@ def test_convert_json_inspect_run(tmp_path: Path, mlperf_model: Callable[[str], 
 
     r = cli("inspect", str(blob))
     assert r.returncode == 0, r.stderr
-    assert "Memory plan (arena 14144 bytes)" in r.stdout and "CONV_2D" in r.stdout
+    assert "Memory plan (arena 9280 bytes)" in r.stdout and "CONV_2D" in r.stdout
     assert "DEPTHWISE_CONV_2D: t" in r.stdout and "in bands" in r.stdout  # the overlaps, explained
 
     rng = np.random.default_rng(0)

@@ -271,7 +271,7 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
         if (!((uint64_t)xo < (uint64_t)yo + yb && (uint64_t)yo < (uint64_t)xo + xb)) continue;
         if (def->inplace == PYRT_INPLACE_EXACT && xo == yo && xb == yb) continue;
         if (def->inplace == PYRT_INPLACE_ROWS && j == 0u && k == 0u &&
-            (uint64_t)yo + pyrt_band_shift_of(m, tidx, n_in, ctx.params) <= (uint64_t)xo)
+            pyrt_band_overlap_ok(m, tidx, n_in, ctx.params, xo, yo))
           continue;
         FAIL(PYRT_E_TENSOR_RANGE, i, ro);
       }

@@ -168,43 +168,55 @@ static int band_of(const pyrt_conv_desc *d, int32_t k, pyrt_conv_desc *b, uint32
   return 1;
 }
 
-uint32_t pyrt_band_shift(const pyrt_conv_desc *d) {
-  uint64_t need = 0;
+void pyrt_band_shifts(const pyrt_conv_desc *d, uint32_t *below, uint32_t *above) {
+  uint64_t down = 0, up = 0;
   int32_t k;
-  if (d->in.n != 1 || d->out.n != 1) return 0xFFFFFFFFu;
+  *below = *above = 0xFFFFFFFFu;
+  if (d->in.n != 1 || d->out.n != 1) return;
   for (k = 0; k < band_count(d); ++k) {
     pyrt_conv_desc b;
     uint32_t in_off, out_off;
-    uint64_t end;
-    if (!band_of(d, k, &b, &in_off, &out_off)) return 0xFFFFFFFFu;
-    /* band k writes [out_off, end) of the output and reads the input from in_off on, as every
-     * later band does: the output must start at least end - in_off below the input */
-    end = (uint64_t)out_off + (uint64_t)b.out.h * (uint64_t)b.out.w * (uint64_t)b.out.c;
-    if (end > (uint64_t)in_off && end - in_off > need) need = end - in_off;
+    uint64_t out_end, in_end;
+    if (!band_of(d, k, &b, &in_off, &out_off)) return;
+    out_end = (uint64_t)out_off + (uint64_t)b.out.h * (uint64_t)b.out.w * (uint64_t)b.out.c;
+    in_end = (uint64_t)in_off + (uint64_t)b.in.h * (uint64_t)b.in.w * (uint64_t)b.in.c;
+    /* bands in increasing order: band k writes [out_off, out_end) of the output, and it and
+     * every later band read the input from in_off on: the output starts at least
+     * out_end - in_off below the input. In decreasing order: it and every later band read the
+     * input below in_end: the output starts at least in_end - out_off above the input. */
+    if (out_end > in_off && out_end - in_off > down) down = out_end - in_off;
+    if (in_end > out_off && in_end - out_off > up) up = in_end - out_off;
   }
-  return need > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)need;
+  *below = down > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)down;
+  *above = up > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)up;
 }
 
-uint32_t pyrt_band_shift_of(const pyrt_model *m, const pyrt_tidx *tidx, uint32_t n_in,
-                            const int32_t *params) {
+int pyrt_band_overlap_ok(const pyrt_model *m, const pyrt_tidx *tidx, uint32_t n_in,
+                         const int32_t *params, uint32_t xo, uint32_t yo) {
   pyrt_conv_desc d;
+  uint32_t below, above;
   pyrt_conv_decode(m, tidx[0], tidx[1], tidx[n_in], params, &d);
-  return pyrt_band_shift(&d);
+  pyrt_band_shifts(&d, &below, &above);
+  if (yo < xo) return below != 0xFFFFFFFFu && (uint64_t)yo + below <= (uint64_t)xo;
+  return above != 0xFFFFFFFFu && (uint64_t)xo + above <= (uint64_t)yo;
 }
 
 void pyrt_conv_run_s8(pyrt_conv_s8_fn kernel, const pyrt_conv_desc *d, const int8_t *x,
                       uint32_t x_bytes, const int8_t *w, const int32_t *bias,
                       const int32_t *kbias, int8_t *y, uint32_t y_bytes, void *scratch) {
+  const int32_t n = band_count(d);
   int32_t k;
-  /* pyrt_init allowed an overlap only at least pyrt_band_shift() below the input */
   if (!((const int8_t *)y < x + x_bytes && x < (const int8_t *)y + y_bytes)) {
     kernel(d, x, w, bias, kbias, y, scratch);
     return;
   }
-  for (k = 0; k < band_count(d); ++k) {
+  /* pyrt_init allowed the overlap only with the output far enough below the input (bands in
+   * increasing order) or above it (decreasing order) */
+  for (k = 0; k < n; ++k) {
     pyrt_conv_desc b;
     uint32_t in_off, out_off;
-    if (band_of(d, k, &b, &in_off, &out_off))
+    const int32_t band = (const int8_t *)y < x ? k : n - 1 - k;
+    if (band_of(d, band, &b, &in_off, &out_off))
       kernel(&b, x + in_off, w, bias, kbias, y + out_off, scratch);
   }
 }
