@@ -343,7 +343,7 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     if least > limits.arena_bytes:
         raise ConversionError(f"the model needs an arena of at least {least} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
-    arena = plan(list(buffers.values()), alignment, overlaps=overlaps)
+    arena, overlaps = _plan_fewest_bands(list(buffers.values()), alignment, overlaps)
     if arena > limits.arena_bytes:
         raise ConversionError(f"the memory plan needs an arena of {arena} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
@@ -405,6 +405,24 @@ def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: li
             t = graph.tensors[order[exc.index]]
             raise ConversionError(f"{_tname(t)}: {reason}", engine_status=exc.status) from exc
         raise ConversionError(reason, engine_status=exc.status) from exc
+
+
+def _plan_fewest_bands(buffers: list[Buffer], alignment: int, overlaps: list[Overlap]
+                       ) -> tuple[int, list[Overlap]]:
+    """Plan with the in-place pairs; then again with only those at operators where the bytes
+    alive without in-place execution exceed that arena, kept if the arena is no larger (a layer
+    run in bands where it saves nothing only costs instructions)."""
+    arena = plan(buffers, alignment, overlaps=overlaps)
+    alive = live_profile(buffers)
+    needed = [o for o in overlaps if alive[o.out.first] > arena]
+    if len(needed) == len(overlaps):
+        return arena, overlaps
+    placed = [b.offset for b in buffers]
+    if plan(buffers, alignment, overlaps=needed) <= arena:
+        return arena, needed
+    for b, off in zip(buffers, placed):
+        b.offset = off
+    return arena, overlaps
 
 
 def _reorder(graph: Graph, ops: list[LoweredOp], order: list[int],
