@@ -69,7 +69,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     raw = read_file(args.model, "model (.tflite)")
     conv = convert(raw, keep_names=args.keep_names, target=args.target,
-                   max_arena_bytes=args.max_arena)
+                   max_arena_bytes=args.max_arena, in_place=not args.no_in_place,
+                   max_ram_bytes=args.max_ram)
     conv.source_name = Path(args.model).name
     out = Path(args.output) if args.output else Path(args.model).with_suffix(".blob")
     if out.is_dir():
@@ -95,7 +96,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     print(f"  blob bytes      {_fmt_int(summary['blob_bytes'])} "
           f"(.tflite {_fmt_int(summary['tflite_bytes'])})")
     print(f"  arena bytes     {_fmt_int(summary['arena_bytes'])} "
-          f"(liveness lower bound {_fmt_int(summary['arena_lower_bound'])})")
+          f"(liveness lower bound without in-place execution "
+          f"{_fmt_int(summary['arena_lower_bound'])}; `inspect` lists the overlaps)")
+    print(f"  RAM (32-bit)    {_fmt_int(summary['ram_bytes'])} (arena + engine state)")
     if summary["state_bytes"] is not None:
         print(f"  state bytes     {_fmt_int(summary['state_bytes'])} (this host)")
     return 0
@@ -106,9 +109,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .inspect_blob import describe, engine_verdict
 
     data = read_file(args.blob, "blob")
-    print(describe(read_blob(data)))
+    parsed = read_blob(data)
+    print(describe(parsed))
     ok, verdict = engine_verdict(data)
     print(f"\nengine: {verdict}")
+    if args.plot:
+        from .plan_plot import plot_plan
+        plot_plan(parsed, args.plot, f"{Path(args.blob).name}: arena {parsed.arena_bytes:,} bytes")
+        print(f"plot: {args.plot}")
     return 0 if ok else 1
 
 
@@ -280,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--keep-names", action="store_true", help="keep tensor names in the blob")
     c.add_argument("--max-arena", type=byte_size, default=None, metavar="BYTES",
                    help="refuse a model whose arena is larger (default 64MiB; e.g. 512K, 2MiB)")
+    c.add_argument("--max-ram", type=byte_size, default=None, metavar="BYTES",
+                   help="RAM budget (arena + engine state on a 32-bit target): the plan with the "
+                        "fewest instructions that fits (convolutions run in place in bands only "
+                        "where the plan peaks), or an error giving the smallest RAM reachable")
+    c.add_argument("--no-in-place", action="store_true",
+                   help="never run convolutions in place in bands (elementwise operators still "
+                        "write over a dying input): fewest instructions, a larger arena")
     c.add_argument("--target", "-t", default=None,
                    help="plan kernel scratch for one target's engine build (cortex-m4, cortex-m3, "
                         "...): the exact arena there; default: every target (portable blob)")
@@ -288,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("inspect", help="show a blob's layers, tensors and memory plan")
     i.add_argument("blob")
+    i.add_argument("--plot", metavar="PLAN.png",
+                   help="also draw the memory plan (tensors as operator range x byte range, the "
+                        "peak marked) into an image; needs the plot extra (matplotlib)")
     i.set_defaults(func=cmd_inspect)
 
     r = sub.add_parser("run", help="run a blob on the host through the C engine")

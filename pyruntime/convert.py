@@ -17,8 +17,10 @@ from .errors import BlobFormatError, ConversionError, EngineError
 from .ir import DTYPES, Graph, Tensor
 from .kernels import plan_sets, scratch_bytes
 from .ops import LoweredOp, lower
+from .ordering import best_order
 from .passes import alias_reshapes, fold_constant_reshapes
-from .planner import Buffer, lower_bound, plan
+from .inplace import band_pairs, merge_exact
+from .planner import Buffer, Overlap, inplace_bound, live_profile, lower_bound, plan
 from .tflite_reader import read_tflite
 
 ARENA_ALIGNMENT = 16
@@ -59,6 +61,14 @@ class Conversion:
     source_bytes: int
     source_name: str = ""
     buffers: list[Buffer] = field(default_factory=list)
+    band_candidates: list[int] = field(default_factory=list)  # layers that may run in bands
+    overlaps: list[Overlap] = field(default_factory=list)  # the in-place pairs planned with
+
+    @property
+    def ram_bytes(self) -> int:
+        """Arena plus the engine state on a 32-bit target (pyrt_query's state_bytes there)."""
+        from .export_c import state_bytes_32
+        return self.arena_bytes + state_bytes_32(len(self.tensor_map), len(self.ops))
 
     @property
     def macs(self) -> int:
@@ -80,6 +90,7 @@ class Conversion:
             "constant_bytes": self.constant_bytes,
             "arena_bytes": self.arena_bytes,
             "arena_lower_bound": self.arena_lower_bound,
+            "ram_bytes": self.ram_bytes,
             "macs": self.macs,
             "op_count": len(self.ops),
             "op_counts": dict(Counter(op.name for op in self.ops)),
@@ -184,8 +195,15 @@ def _lower_all(graph: Graph, pool: ConstPool) -> list[LoweredOp]:
 def convert(model: str | Path | bytes, *, keep_names: bool = False,
             alignment: int = ARENA_ALIGNMENT, target: str | None = None,
             max_arena_bytes: int | None = None, max_tensor_bytes: int | None = None,
-            max_constant_bytes: int | None = None, engine_check: bool = True) -> Conversion:
+            max_constant_bytes: int | None = None, engine_check: bool = True,
+            in_place: bool = True, max_ram_bytes: int | None = None) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
+
+    `in_place` (default) lets convolutions write their output over a dying input in bands of
+    rows (pyruntime.inplace): the smallest arena, for a few more instructions. `max_ram_bytes`
+    bounds the RAM (arena + the engine state on a 32-bit target) and picks the cheapest plan that
+    fits: the fewest layers run in bands (none where that fits); a model that does not fit even
+    with every layer it can run in bands is refused with the smallest RAM the engine reaches.
 
     `target` (e.g. "cortex-m4") plans each operator's scratch for the kernels that target's
     engine build runs, so the arena is exact there; None (default) plans for every kernel set, so
@@ -205,7 +223,11 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
         DEFAULT_MAX_TENSOR_BYTES if max_tensor_bytes is None else int(max_tensor_bytes),
         DEFAULT_MAX_CONSTANT_BYTES if max_constant_bytes is None else int(max_constant_bytes))
     try:
-        return _convert(raw, name, keep_names, alignment, limits, engine_check, target)
+        if max_ram_bytes is None:
+            return _convert(raw, name, keep_names, alignment, limits, engine_check, target,
+                            in_place)
+        return _fit_ram(raw, name, keep_names, alignment, limits, engine_check, target,
+                        int(max_ram_bytes))
     except (ConversionError, MemoryError, RecursionError):
         raise
     except BlobFormatError as exc:
@@ -213,6 +235,42 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
     except Exception as exc:  # a converter bug: still one clear line, marked internal
         raise ConversionError(f"internal converter error ({type(exc).__name__}: {exc}); please "
                               "report it with the model", internal=True) from exc
+
+
+def _peak_ops(conv: Conversion) -> set[int]:
+    """Operator positions where the most bytes are alive in the plan (in-place pairs counted
+    as their footprint)."""
+    alive = live_profile(conv.buffers, conv.overlaps)
+    return {t for t, n in enumerate(alive) if n == max(alive, default=0)}
+
+
+def _fit_ram(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
+             engine_check: bool, target: str | None, budget: int) -> Conversion:
+    """The conversion with the fewest banded (slower) layers whose RAM fits `budget` bytes.
+
+    Without bands first; then, while the RAM is above the budget, the layers that may run in
+    bands at the operators where the plan peaks are added (every remaining one when none is at
+    a peak)."""
+    def run(allowed: frozenset[int] | bool) -> Conversion:
+        return _convert(raw, name, keep_names, alignment, limits, engine_check, target, allowed)
+
+    smallest = run(True)
+    if smallest.ram_bytes > budget:
+        raise ConversionError(
+            f"the model needs {smallest.ram_bytes} bytes of RAM (arena {smallest.arena_bytes} + "
+            f"engine state {smallest.ram_bytes - smallest.arena_bytes} on a 32-bit target), "
+            f"above --max-ram {budget}: that is the smallest RAM this engine reaches for it")
+    allowed: frozenset[int] = frozenset()
+    while True:
+        conv = run(allowed)
+        if conv.ram_bytes <= budget:
+            return conv
+        rest = [p for p in conv.band_candidates if p not in allowed]
+        if not rest:
+            return smallest
+        peaks = _peak_ops(conv)
+        at_peak = {p for p in rest if p in peaks}
+        allowed = allowed | (at_peak or set(rest))
 
 
 def write_output(data: bytes, path: str | Path) -> None:
@@ -237,7 +295,8 @@ def write_output(data: bytes, path: str | Path) -> None:
 
 
 def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Limits,
-             engine_check: bool, target: str | None) -> Conversion:
+             engine_check: bool, target: str | None,
+             in_place: bool | frozenset[int] = True) -> Conversion:
     graph = read_tflite(raw)
     _check_io(graph)
     _check_tensors(graph, limits)
@@ -270,12 +329,21 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
                                   "format's limits (rank 6, dims 1..65535)")
         _check_quantization(tensor)
 
+    lowered = _reorder(graph, lowered, order, aliases)
+    # the liveness bound `convert` prints: every operator's inputs and outputs apart
+    bound = lower_bound(list(_lifetimes(graph, lowered, order, aliases).values()))
+    # elementwise outputs over a dying input of the same size: free, always taken
+    aliases = merge_exact(graph, lowered, aliases)
     buffers = _lifetimes(graph, lowered, order, aliases)
-    bound = lower_bound(list(buffers.values()))
-    if bound > limits.arena_bytes:
-        raise ConversionError(f"the model needs an arena of at least {bound} bytes, above the "
+    pairs = band_pairs(graph, lowered, aliases)
+    overlaps = [Overlap(buffers[("t", p.out)], buffers[("t", p.inp)], p.below, p.above)
+                for p in pairs
+                if in_place is True or (in_place and p.pos in in_place)]
+    least = inplace_bound(list(buffers.values()), overlaps)
+    if least > limits.arena_bytes:
+        raise ConversionError(f"the model needs an arena of at least {least} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
-    arena = plan(list(buffers.values()), alignment)
+    arena, overlaps = _plan_fewest_bands(list(buffers.values()), alignment, overlaps)
     if arena > limits.arena_bytes:
         raise ConversionError(f"the memory plan needs an arena of {arena} bytes, above the "
                               f"limit of {limits.arena_bytes} bytes (convert --max-arena)")
@@ -313,7 +381,7 @@ def _convert(raw: bytes, name: str, keep_names: bool, alignment: int, limits: Li
     if engine_check:
         _engine_check(data, graph, lowered, order, limits.arena_bytes)
     return Conversion(data, graph, lowered, tmap, arena, bound, len(const_bytes), len(raw), name,
-                      list(buffers.values()))
+                      list(buffers.values()), [p.pos for p in pairs], overlaps)
 
 
 def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: list[int],
@@ -337,6 +405,40 @@ def _engine_check(data: bytes, graph: Graph, lowered: list[LoweredOp], order: li
             t = graph.tensors[order[exc.index]]
             raise ConversionError(f"{_tname(t)}: {reason}", engine_status=exc.status) from exc
         raise ConversionError(reason, engine_status=exc.status) from exc
+
+
+def _plan_fewest_bands(buffers: list[Buffer], alignment: int, overlaps: list[Overlap]
+                       ) -> tuple[int, list[Overlap]]:
+    """Plan with the in-place pairs; then again with only those at operators where the bytes
+    alive without in-place execution exceed that arena, kept if the arena is no larger (a layer
+    run in bands where it saves nothing only costs instructions)."""
+    arena = plan(buffers, alignment, overlaps=overlaps)
+    alive = live_profile(buffers)
+    needed = [o for o in overlaps if alive[o.out.first] > arena]
+    if len(needed) == len(overlaps):
+        return arena, overlaps
+    placed = [b.offset for b in buffers]
+    if plan(buffers, alignment, overlaps=needed) <= arena:
+        return arena, needed
+    for b, off in zip(buffers, placed):
+        b.offset = off
+    return arena, overlaps
+
+
+def _reorder(graph: Graph, ops: list[LoweredOp], order: list[int],
+             aliases: dict[int, int]) -> list[LoweredOp]:
+    """The execution order with the lowest liveness peak the data dependencies allow
+    (pyruntime.ordering); the source order where no other is better."""
+    def key(t: int) -> int | None:
+        return None if graph.tensors[t].is_const else aliases.get(t, t)
+
+    def cost(perm: list[int]) -> int:
+        return lower_bound(list(_lifetimes(graph, [ops[i] for i in perm], order,
+                                           aliases).values()))
+
+    keep = {aliases.get(t, t) for t in graph.outputs}
+    perm = best_order(ops, key, lambda k: graph.tensors[k].nbytes, cost, keep)
+    return [ops[i] for i in perm]
 
 
 def _lifetimes(graph: Graph, ops: list[LoweredOp], order: list[int],

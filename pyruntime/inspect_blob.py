@@ -123,4 +123,33 @@ def describe(b: fmt.Blob) -> str:
         bar = "." * lo + "#" * (hi - lo) + "." * (width - hi)
         rows.append([str(off), str(off + n), str(n), f"{first}..{last}", label, bar])
     parts.append(_table(["start", "end", "bytes", "ops", "tensor", "arena"], rows))
+    parts += ["", *in_place(b)]
     return "\n".join(parts)
+
+
+def in_place(b: fmt.Blob) -> list[str]:
+    """Why the arena can be below the liveness bound: each output written over an input."""
+    lines = []
+    for i, op in enumerate(b.ops):
+        for o in op.outputs:
+            y = b.tensors[o]
+            for t in op.inputs:
+                if t < 0 or b.tensors[t].storage != fmt.STORAGE_ARENA or t == o:
+                    continue
+                x = b.tensors[t]
+                if not (x.offset < y.offset + y.nbytes and y.offset < x.offset + x.nbytes):
+                    continue
+                if (x.offset, x.nbytes) == (y.offset, y.nbytes) and op.code not in (3, 4):
+                    why = "elementwise: element i is read before it is written"
+                else:
+                    where, order = (("below", "increasing") if y.offset < x.offset
+                                    else ("above", "decreasing"))
+                    why = (f"in bands of output rows (of 4 pixels for a 1x1 layer) in {order} "
+                           f"order, the output {abs(x.offset - y.offset)} bytes {where} the input: "
+                           "no band writes bytes it or a later band reads")
+                lines.append(f"  op {i} {op_name(op.code)}: {_tname(b, o)} over {_tname(b, t)} "
+                             f"({min(x.offset + x.nbytes, y.offset + y.nbytes) - max(x.offset, y.offset)}"
+                             f" bytes shared; {why})")
+    head = ["In place (outputs written over an input that dies with the operator; the arena "
+            "can be below the liveness bound by the bytes shared)"]
+    return head + (lines or ["  none"])

@@ -36,10 +36,13 @@ def test_mlperf_conversion_summary(name: str, mlperf_model: Callable[[str], Path
     assert s["blob_bytes"] == len(conv.blob)
     # Overhead target of the format: blob <= constant data + 10%.
     assert s["blob_bytes"] <= 1.10 * s["constant_bytes"], s
-    # The plan is never below the liveness bound, and at or below TFLM's: for the reference
-    # kernels (no scratch) its activation plan, for the portable blob (the scratch of the arm_dsp
-    # kernels included) TFLM + CMSIS-NN's whole arena.
-    assert s["arena_bytes"] >= s["arena_lower_bound"]
+    # In-place execution (elementwise always, convolutions in bands by default) keeps the plan
+    # at or below the liveness bound, and at or below TFLM's: for the reference kernels (no scratch)
+    # its activation plan, for the portable blob (the scratch of the arm_dsp kernels included)
+    # TFLM + CMSIS-NN's whole arena.
+    assert s["arena_bytes"] <= s["arena_lower_bound"]
+    assert s["arena_bytes"] <= convert(mlperf_model(name), in_place=False).arena_bytes \
+        <= s["arena_lower_bound"]
     if name in TFLM_HEAD:
         assert s["arena_bytes"] <= TFLM_CMSIS_ARENA[name]
         assert convert(mlperf_model(name), target="cortex-m3").arena_bytes <= TFLM_HEAD[name]
@@ -58,15 +61,34 @@ def test_plan_never_overlaps_live_tensors(name: str, mlperf_model: Callable[[str
             (f1, l1), (f2, l2) = life[t], life[u]
             live_together = not (l1 < f2 or l2 < f1)
             share = r.offset < s.offset + s.nbytes and s.offset < r.offset + r.nbytes
-            aliased = r.offset == s.offset and r.nbytes == s.nbytes  # a RESHAPE alias
-            assert not (live_together and share and not aliased), (t, u)
+            aliased = r.offset == s.offset and r.nbytes == s.nbytes  # RESHAPE, elementwise
+            if live_together and share and not aliased:
+                # only a convolution's output written in bands over its input 0 at the one
+                # operator where both are alive (the loader checks the distance)
+                assert l1 == f2 or l2 == f1, (t, u)
+                op = b.ops[max(f1, f2)]
+                assert op.code in (3, 4) and {op.inputs[0], op.outputs[0]} == {t, u}, (t, u)
+
+
+# RAM (arena + 32-bit engine state) at most 0.7x TFLM + CMSIS-NN's 32-bit arena, on the host
+# (reference kernels) and Cortex-M4; AD on Cortex-M4 is the exception (its arm_dsp fully
+# connected scratch, 1,280 of its 2,048 bytes, is not overlapped yet).
+@pytest.mark.parametrize("target", ["cortex-m3", "cortex-m4"])
+@pytest.mark.parametrize("name", sorted(TFLM_CMSIS_ARENA))
+def test_ram_below_tflm(name: str, target: str, mlperf_model: Callable[[str], Path]) -> None:
+    ram = convert(mlperf_model(name), target=target).ram_bytes
+    if (name, target) == ("ad_autoencoder", "cortex-m4"):
+        assert ram <= TFLM_CMSIS_ARENA[name]
+    else:
+        assert ram <= 0.7 * TFLM_CMSIS_ARENA[name], ram
 
 
 def test_vww_plan_reaches_liveness_bound(mlperf_model: Callable[[str], Path]) -> None:
-    conv = convert(mlperf_model("vww_mobilenet"), target="cortex-m3")  # no kernel scratch
-    assert conv.arena_bytes == conv.arena_lower_bound == 55296
-    conv = convert(mlperf_model("vww_mobilenet"))  # with the arm_dsp kernels' scratch
+    conv = convert(mlperf_model("vww_mobilenet"), target="cortex-m3", in_place=False)
+    assert conv.arena_bytes == conv.arena_lower_bound == 55296  # no kernel scratch
+    conv = convert(mlperf_model("vww_mobilenet"), in_place=False)  # arm_dsp kernels' scratch
     assert conv.arena_bytes == conv.arena_lower_bound
+    assert convert(mlperf_model("vww_mobilenet"), target="cortex-m3").arena_bytes < 55296
 
 
 def test_blob_roundtrip_and_header(mlperf_model: Callable[[str], Path]) -> None:

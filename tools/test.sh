@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 sanitize="${PYRT_SANITIZE:-0}"
-install_args=(-e ".[test,fuzz]")
+install_args=(-e ".[test,fuzz,plot]")
 if [ "$sanitize" = 1 ]; then
   VENV="${PYRT_VENV:-.venv-asan}"
   install_args+=(--config-settings=cmake.define.PYRT_SANITIZE=ON --config-settings=build-dir=build/asan)
@@ -29,7 +29,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 if [ "${PYRT_SKIP_INSTALL:-0}" != 1 ]; then
-  echo "== installing pyruntime (editable, with test and fuzz extras) into $VENV"
+  echo "== installing pyruntime (editable, with test, fuzz and plot extras) into $VENV"
   start=$(date +%s)
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${install_args[@]}"
   echo "== installed in $(( $(date +%s) - start )) s"

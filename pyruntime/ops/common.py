@@ -212,7 +212,9 @@ class Layout:
     eval: str  # C eval function of the adapter, run by pyrt_invoke
     inputs: tuple[int, int] = (1, 1)  # engine inputs: minimum (later ones optional), maximum
     outputs: int = 1  # output count; 0: any number (1..255), checked by the check function
-    inplace: str = "none"  # output may overlap an input: "none" | "exact" (same bytes) | "any"
+    # output may overlap an input: "none" | "exact" (same bytes) | "any" | "rows" (input 0, the
+    # output at least a band shift below or above it: pyruntime.inplace, PYRT_INPLACE_ROWS)
+    inplace: str = "none"
     head: tuple[str, ...] = ()  # words None: names of the fixed first words (then any count)
 
 

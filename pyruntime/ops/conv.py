@@ -191,7 +191,7 @@ DEFS = [
           "y as x [N,OH,OW,C_out]", _WINDOW, lower_conv_2d,
           "Strides, dilations, SAME/VALID padding, fused NONE/RELU/RELU6/RELU_N1_TO_1, groups. "
           "int16 without bias: int32 accumulators if quantized_bias_type is INT32. " + _INT16,
-          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "kbias_off"), "pyrt_check_conv", "pyrt_eval_conv", inputs=(2, 3)), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "wide_acc"), "pyrt_check_conv16", "pyrt_eval_conv16", inputs=(2, 3)))),
+          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "kbias_off"), "pyrt_check_conv", "pyrt_eval_conv", inputs=(2, 3), inplace="rows"), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "wide_acc"), "pyrt_check_conv16", "pyrt_eval_conv16", inputs=(2, 3)))),
     OpDef("DEPTHWISE_CONV_2D", 4, (1, 2, 3, 4, 5, 6, 7),
           "int8 x int8 (per-channel) + int32 bias; int16 x int8 + int64 bias",
           "x int8/int16 [N,H,W,C_in]; w int8 const [1,KH,KW,C_out]; "
@@ -199,7 +199,7 @@ DEFS = [
           "y as x [N,OH,OW,C_out], C_out = C_in * depth_multiplier",
           _WINDOW + (("depth_multiplier", "output channels per input channel"),),
           lower_depthwise_conv_2d, _INT16 + " int16 always uses int64 accumulators (wide_acc 1).",
-          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "kbias_off"), "pyrt_check_depthwise_conv", "pyrt_eval_depthwise_conv", inputs=(2, 3)), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "wide_acc"), "pyrt_check_depthwise_conv16", "pyrt_eval_depthwise_conv16", inputs=(2, 3)))),
+          layouts=(Layout(1, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "kbias_off"), "pyrt_check_depthwise_conv", "pyrt_eval_depthwise_conv", inputs=(2, 3), inplace="rows"), Layout(2, ("stride_h", "stride_w", "dilation_h", "dilation_w", "pad_h", "pad_w", "input_offset", "output_offset", "act_min", "act_max", "mult_off", "shift_off", "depth_multiplier", "wide_acc"), "pyrt_check_depthwise_conv16", "pyrt_eval_depthwise_conv16", inputs=(2, 3)))),
     OpDef("FULLY_CONNECTED", 9, tuple(range(1, 13)),
           "int8 x int8 (per-tensor or per-channel) + int32 bias; int16 x int8 + int64/int32 bias",
           "x int8/int16 [B*K elements]; w int8 const [C_out,K]; bias int32/int64 [C_out] or -1",

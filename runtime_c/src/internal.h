@@ -168,6 +168,17 @@ typedef struct {
 #define PYRT_INPLACE_NONE 0u  /* output must not overlap any arena input */
 #define PYRT_INPLACE_EXACT 1u /* only an exact alias (same offset, same size) */
 #define PYRT_INPLACE_ANY 2u   /* any overlap (kernel copies with memmove semantics) */
+/* the output may overlap input 0 when it starts at least a band shift below it or above it
+ * (pyrt_band_overlap_ok): the adapter then runs the kernel in bands of output rows (or pixels),
+ * in increasing or decreasing order, so that no band writes bytes it or a later band reads */
+#define PYRT_INPLACE_ROWS 3u
+
+/* Whether the output at arena offset yo of a PYRT_INPLACE_ROWS operator (CONV_2D,
+ * DEPTHWISE_CONV_2D layout 1) may overlap its input 0 at offset xo: at least the band shift
+ * below or above it; never with batch > 1 or a band whose window lies in the padding.
+ * `tidx`/`params` are the operator's (checked by its check function first). */
+int pyrt_band_overlap_ok(const pyrt_model *m, const pyrt_tidx *tidx, uint32_t n_in,
+                         const int32_t *params, uint32_t xo, uint32_t yo);
 
 const pyrt_op_def *pyrt_find_op(uint32_t code, uint32_t version);
 

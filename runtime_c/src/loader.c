@@ -270,6 +270,9 @@ pyrt_status pyrt_init(pyrt_model **model, void *state, size_t state_len, const v
         xb = pyrt_rd32(xr + PYRT_TR_BYTES);
         if (!((uint64_t)xo < (uint64_t)yo + yb && (uint64_t)yo < (uint64_t)xo + xb)) continue;
         if (def->inplace == PYRT_INPLACE_EXACT && xo == yo && xb == yb) continue;
+        if (def->inplace == PYRT_INPLACE_ROWS && j == 0u && k == 0u &&
+            pyrt_band_overlap_ok(m, tidx, n_in, ctx.params, xo, yo))
+          continue;
         FAIL(PYRT_E_TENSOR_RANGE, i, ro);
       }
     }

@@ -20,13 +20,13 @@ static const pyrt_op_def op_table[] = {
     {PYRT_OP_CONCATENATION, 1, 1, 255, 1, PYRT_INPLACE_NONE, PYRT_PARAMS_ANY, pyrt_check_move, pyrt_eval_move},
 #endif
 #if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D) || defined(PYRT_WITH_CONV_2D_V1)
-    {PYRT_OP_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_CONV_2D, pyrt_check_conv, pyrt_eval_conv},
+    {PYRT_OP_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_ROWS, PYRT_NP_CONV_2D, pyrt_check_conv, pyrt_eval_conv},
 #endif
 #if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_CONV_2D) || defined(PYRT_WITH_CONV_2D_V2)
     {PYRT_OP_CONV_2D, 2, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP2_CONV_2D, pyrt_check_conv16, pyrt_eval_conv16},
 #endif
 #if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D) || defined(PYRT_WITH_DEPTHWISE_CONV_2D_V1)
-    {PYRT_OP_DEPTHWISE_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP_DEPTHWISE_CONV_2D, pyrt_check_depthwise_conv, pyrt_eval_depthwise_conv},
+    {PYRT_OP_DEPTHWISE_CONV_2D, 1, 2, 3, 1, PYRT_INPLACE_ROWS, PYRT_NP_DEPTHWISE_CONV_2D, pyrt_check_depthwise_conv, pyrt_eval_depthwise_conv},
 #endif
 #if !defined(PYRT_OPS_SELECTED) || defined(PYRT_WITH_DEPTHWISE_CONV_2D) || defined(PYRT_WITH_DEPTHWISE_CONV_2D_V2)
     {PYRT_OP_DEPTHWISE_CONV_2D, 2, 2, 3, 1, PYRT_INPLACE_NONE, PYRT_NP2_DEPTHWISE_CONV_2D, pyrt_check_depthwise_conv16, pyrt_eval_depthwise_conv16},

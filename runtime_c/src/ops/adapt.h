@@ -71,4 +71,20 @@ pyrt_status pyrt_check_conv_window(const pyrt_check_ctx *c, int32_t x, int32_t w
 void pyrt_conv_decode(const pyrt_model *m, int32_t x, int32_t w, int32_t y, const int32_t *p,
                       pyrt_conv_desc *d);
 
+/* The int8 convolution kernels' common signature. */
+typedef void (*pyrt_conv_s8_fn)(const pyrt_conv_desc *d, const int8_t *x, const int8_t *w,
+                                const int32_t *bias, const int32_t *kbias, int8_t *y,
+                                void *scratch);
+
+/* Bytes by which an in-place output must start below the input (bands run in increasing
+ * order) or above it (decreasing order); 0xFFFFFFFF where it cannot (conv_common.c). */
+void pyrt_band_shifts(const pyrt_conv_desc *d, uint32_t *below, uint32_t *above);
+
+/* Run `kernel` on the layer; where the output overlaps the input (an in-place plan pyrt_init
+ * checked against pyrt_band_shifts), in bands of output rows or pixels: in increasing order when
+ * the output starts below the input, in decreasing order when above. */
+void pyrt_conv_run_s8(pyrt_conv_s8_fn kernel, const pyrt_conv_desc *d, const int8_t *x,
+                      uint32_t x_bytes, const int8_t *w, const int32_t *bias,
+                      const int32_t *kbias, int8_t *y, uint32_t y_bytes, void *scratch);
+
 #endif /* PYRT_ADAPT_H */

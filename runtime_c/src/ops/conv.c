@@ -53,19 +53,18 @@ pyrt_status pyrt_check_conv16(const pyrt_check_ctx *c) { return check_conv(c, 1)
 
 void pyrt_eval_conv(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int8_t *x = (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0));
-  const int8_t *w = (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 1));
-  const int32_t *bias = (const int32_t *)pyrt_op_in(m, op, 2);
-  const int32_t *kbias = pyrt_const_i32(m, p[PYRT_P_CONV_2D_KBIAS_OFF]);
-  int8_t *y = (int8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
+  const int32_t xt = pyrt_op_tin(op, 0), yt = pyrt_op_tout(op, 0);
   pyrt_conv_desc d;
-  pyrt_conv_decode(m, pyrt_op_tin(op, 0), pyrt_op_tin(op, 1), pyrt_op_tout(op, 0), p, &d);
-  if (pyrt_conv_is_1x1(&d))
-    pyrt_conv_1x1_s8(&d, x, w, bias, kbias, y, op->scratch);
-  else if (pyrt_conv_is_few_ch(&d))
-    pyrt_conv_few_ch_s8(&d, x, w, bias, kbias, y, op->scratch);
-  else
-    pyrt_conv_s8(&d, x, w, bias, kbias, y, op->scratch);
+  pyrt_conv_decode(m, xt, pyrt_op_tin(op, 1), yt, p, &d);
+  /* the kernel path is the whole layer's, also when it runs in bands */
+  pyrt_conv_run_s8(pyrt_conv_is_1x1(&d)      ? pyrt_conv_1x1_s8
+                   : pyrt_conv_is_few_ch(&d) ? pyrt_conv_few_ch_s8
+                                             : pyrt_conv_s8,
+                   &d, (const int8_t *)pyrt_tptr(m, xt), pyrt_tbytes(m, xt),
+                   (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 1)),
+                   (const int32_t *)pyrt_op_in(m, op, 2),
+                   pyrt_const_i32(m, p[PYRT_P_CONV_2D_KBIAS_OFF]), (int8_t *)pyrt_tptr(m, yt),
+                   pyrt_tbytes(m, yt), op->scratch);
 }
 
 void pyrt_eval_conv16(const pyrt_model *m, const pyrt_op *op) {

@@ -112,3 +112,111 @@ void pyrt_conv_decode(const pyrt_model *m, int32_t x, int32_t w, int32_t y, cons
   d->wide = 0;
   d->q = pyrt_quant_at(m, p[PYRT_P_CONV_2D_MULT_OFF], p[PYRT_P_CONV_2D_SHIFT_OFF]);
 }
+
+/* ---- in-place execution in bands (PYRT_INPLACE_ROWS) ----
+ * A band is a few output rows (reading the input rows of their windows), or, for a per-pixel
+ * layer (1x1 filter, stride 1, no padding), PYRT_BAND_PIXELS output pixels in raster order over
+ * the same input pixels. The band's descriptor is the layer's with the output cut to the band
+ * and the input cut to the rows (pixels) the band reads, the padding adjusted, so every kernel
+ * (reference or fast) computes exactly the values of the whole layer there. A band holds at
+ * least PYRT_BAND_MIN_PIXELS output pixels (whole rows): a kernel's per-call set-up (weights
+ * expanded per block of channels) then costs a few percent at most. pyruntime/inplace.py
+ * mirrors this geometry. */
+#define PYRT_BAND_PIXELS 4
+#define PYRT_BAND_MIN_PIXELS 12
+
+static int band_is_pixels(const pyrt_conv_desc *d) {
+  return d->filt.h == 1 && d->filt.w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
+         d->pad_h == 0 && d->pad_w == 0 && d->in.h == d->out.h && d->in.w == d->out.w;
+}
+
+static int32_t band_rows(const pyrt_conv_desc *d) {
+  return (PYRT_BAND_MIN_PIXELS + d->out.w - 1) / d->out.w; /* out.w >= 1 (checked) */
+}
+
+static int32_t band_count(const pyrt_conv_desc *d) {
+  if (band_is_pixels(d))
+    return (d->out.h * d->out.w + PYRT_BAND_PIXELS - 1) / PYRT_BAND_PIXELS;
+  return (d->out.h + band_rows(d) - 1) / band_rows(d);
+}
+
+/* Band k of layer d (int8: one byte an element): its descriptor and the byte offsets of its
+ * input window and output inside the tensors; 0 when its window holds no input row. */
+static int band_of(const pyrt_conv_desc *d, int32_t k, pyrt_conv_desc *b, uint32_t *in_off,
+                   uint32_t *out_off) {
+  *b = *d;
+  if (band_is_pixels(d)) {
+    const int32_t n = d->out.h * d->out.w, p0 = k * PYRT_BAND_PIXELS;
+    const int32_t p1 = p0 + PYRT_BAND_PIXELS < n ? p0 + PYRT_BAND_PIXELS : n;
+    b->in.h = b->out.h = 1;
+    b->in.w = b->out.w = p1 - p0;
+    *in_off = (uint32_t)p0 * (uint32_t)d->in.c;
+    *out_off = (uint32_t)p0 * (uint32_t)d->out.c;
+  } else {
+    const int32_t r0 = k * band_rows(d);
+    const int32_t r1 = r0 + band_rows(d) < d->out.h ? r0 + band_rows(d) : d->out.h;
+    const int32_t lo = r0 * d->stride_h - d->pad_h;
+    const int32_t hi = (r1 - 1) * d->stride_h - d->pad_h + (d->filt.h - 1) * d->dil_h + 1;
+    const int32_t i0 = lo > 0 ? lo : 0, i1 = hi < d->in.h ? hi : d->in.h;
+    if (i1 <= i0) return 0;
+    b->in.h = i1 - i0;
+    b->pad_h = i0 - lo;
+    b->out.h = r1 - r0;
+    *in_off = (uint32_t)i0 * (uint32_t)d->in.w * (uint32_t)d->in.c;
+    *out_off = (uint32_t)r0 * (uint32_t)d->out.w * (uint32_t)d->out.c;
+  }
+  return 1;
+}
+
+void pyrt_band_shifts(const pyrt_conv_desc *d, uint32_t *below, uint32_t *above) {
+  uint64_t down = 0, up = 0;
+  int32_t k;
+  *below = *above = 0xFFFFFFFFu;
+  if (d->in.n != 1 || d->out.n != 1) return;
+  for (k = 0; k < band_count(d); ++k) {
+    pyrt_conv_desc b;
+    uint32_t in_off, out_off;
+    uint64_t out_end, in_end;
+    if (!band_of(d, k, &b, &in_off, &out_off)) return;
+    out_end = (uint64_t)out_off + (uint64_t)b.out.h * (uint64_t)b.out.w * (uint64_t)b.out.c;
+    in_end = (uint64_t)in_off + (uint64_t)b.in.h * (uint64_t)b.in.w * (uint64_t)b.in.c;
+    /* bands in increasing order: band k writes [out_off, out_end) of the output, and it and
+     * every later band read the input from in_off on: the output starts at least
+     * out_end - in_off below the input. In decreasing order: it and every later band read the
+     * input below in_end: the output starts at least in_end - out_off above the input. */
+    if (out_end > in_off && out_end - in_off > down) down = out_end - in_off;
+    if (in_end > out_off && in_end - out_off > up) up = in_end - out_off;
+  }
+  *below = down > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)down;
+  *above = up > 0xFFFFFFFEu ? 0xFFFFFFFFu : (uint32_t)up;
+}
+
+int pyrt_band_overlap_ok(const pyrt_model *m, const pyrt_tidx *tidx, uint32_t n_in,
+                         const int32_t *params, uint32_t xo, uint32_t yo) {
+  pyrt_conv_desc d;
+  uint32_t below, above;
+  pyrt_conv_decode(m, tidx[0], tidx[1], tidx[n_in], params, &d);
+  pyrt_band_shifts(&d, &below, &above);
+  if (yo < xo) return below != 0xFFFFFFFFu && (uint64_t)yo + below <= (uint64_t)xo;
+  return above != 0xFFFFFFFFu && (uint64_t)xo + above <= (uint64_t)yo;
+}
+
+void pyrt_conv_run_s8(pyrt_conv_s8_fn kernel, const pyrt_conv_desc *d, const int8_t *x,
+                      uint32_t x_bytes, const int8_t *w, const int32_t *bias,
+                      const int32_t *kbias, int8_t *y, uint32_t y_bytes, void *scratch) {
+  const int32_t n = band_count(d);
+  int32_t k;
+  if (!((const int8_t *)y < x + x_bytes && x < (const int8_t *)y + y_bytes)) {
+    kernel(d, x, w, bias, kbias, y, scratch);
+    return;
+  }
+  /* pyrt_init allowed the overlap only with the output far enough below the input (bands in
+   * increasing order) or above it (decreasing order) */
+  for (k = 0; k < n; ++k) {
+    pyrt_conv_desc b;
+    uint32_t in_off, out_off;
+    const int32_t band = (const int8_t *)y < x ? k : n - 1 - k;
+    if (band_of(d, band, &b, &in_off, &out_off))
+      kernel(&b, x + in_off, w, bias, kbias, y + out_off, scratch);
+  }
+}

@@ -59,17 +59,15 @@ pyrt_status pyrt_check_depthwise_conv16(const pyrt_check_ctx *c) {
 
 void pyrt_eval_depthwise_conv(const pyrt_model *m, const pyrt_op *op) {
   const int32_t *p = op->params;
-  const int8_t *x = (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 0));
-  const int8_t *w = (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 1));
-  const int32_t *bias = (const int32_t *)pyrt_op_in(m, op, 2);
-  const int32_t *kbias = pyrt_const_i32(m, p[PYRT_P_DEPTHWISE_CONV_2D_KBIAS_OFF]);
-  int8_t *y = (int8_t *)pyrt_tptr(m, pyrt_op_tout(op, 0));
+  const int32_t xt = pyrt_op_tin(op, 0), yt = pyrt_op_tout(op, 0);
   pyrt_conv_desc d;
   dw_decode(m, op->tidx, op->n_in, p, &d);
-  if (pyrt_dw_is_3x3(&d))
-    pyrt_dw_conv_3x3_s8(&d, x, w, bias, kbias, y, op->scratch);
-  else
-    pyrt_dw_conv_s8(&d, x, w, bias, kbias, y, op->scratch);
+  pyrt_conv_run_s8(pyrt_dw_is_3x3(&d) ? pyrt_dw_conv_3x3_s8 : pyrt_dw_conv_s8, &d,
+                   (const int8_t *)pyrt_tptr(m, xt), pyrt_tbytes(m, xt),
+                   (const int8_t *)pyrt_tptr(m, pyrt_op_tin(op, 1)),
+                   (const int32_t *)pyrt_op_in(m, op, 2),
+                   pyrt_const_i32(m, p[PYRT_P_DEPTHWISE_CONV_2D_KBIAS_OFF]),
+                   (int8_t *)pyrt_tptr(m, yt), pyrt_tbytes(m, yt), op->scratch);
 }
 
 void pyrt_eval_depthwise_conv16(const pyrt_model *m, const pyrt_op *op) {
