@@ -69,7 +69,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     raw = read_file(args.model, "model (.tflite)")
     conv = convert(raw, keep_names=args.keep_names, target=args.target,
-                   max_arena_bytes=args.max_arena, in_place=not args.no_in_place,
+                   max_arena_bytes=args.max_arena, in_place=args.in_place,
                    max_ram_bytes=args.max_ram)
     conv.source_name = Path(args.model).name
     out = Path(args.output) if args.output else Path(args.model).with_suffix(".blob")
@@ -292,9 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="RAM budget (arena + engine state on a 32-bit target): the plan with the "
                         "fewest instructions that fits (convolutions run in place in bands only "
                         "where the plan peaks), or an error giving the smallest RAM reachable")
-    c.add_argument("--no-in-place", action="store_true",
-                   help="never run convolutions in place in bands (elementwise operators still "
-                        "write over a dying input): fewest instructions, a larger arena")
+    c.add_argument("--in-place", action="store_true",
+                   help="run every convolution that can in place in bands (the smallest RAM, a "
+                        "few percent more instructions); default: the fewest instructions "
+                        "(elementwise operators always write over a dying input)")
     c.add_argument("--target", "-t", default=None,
                    help="plan kernel scratch for one target's engine build (cortex-m4, cortex-m3, "
                         "...): the exact arena there; default: every target (portable blob)")

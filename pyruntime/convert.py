@@ -196,11 +196,14 @@ def convert(model: str | Path | bytes, *, keep_names: bool = False,
             alignment: int = ARENA_ALIGNMENT, target: str | None = None,
             max_arena_bytes: int | None = None, max_tensor_bytes: int | None = None,
             max_constant_bytes: int | None = None, engine_check: bool = True,
-            in_place: bool = True, max_ram_bytes: int | None = None) -> Conversion:
+            in_place: bool = False, max_ram_bytes: int | None = None) -> Conversion:
     """Convert a .tflite model (path or bytes) into a pyruntime blob.
 
-    `in_place` (default) lets convolutions write their output over a dying input in bands of
-    rows (pyruntime.inplace): the smallest arena, for a few more instructions. `max_ram_bytes`
+    Elementwise operators always write over a dying same-size input (free). `in_place` also lets
+    every convolution that can write its output over a dying input in bands of rows
+    (pyruntime.inplace): the smallest arena, for a few more instructions (Cortex-M4 +0.1-2.6% on
+    the MLPerf Tiny models; more where a fast kernel's per-call set-up weighs: Cortex-M55, NEON).
+    The default is the plan with the fewest instructions. `max_ram_bytes`
     bounds the RAM (arena + the engine state on a 32-bit target) and picks the cheapest plan that
     fits: the fewest layers run in bands (none where that fits); a model that does not fit even
     with every layer it can run in bands is refused with the smallest RAM the engine reaches.

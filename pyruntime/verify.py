@@ -88,15 +88,17 @@ def input_sets(specs: Sequence[tuple[np.dtype, tuple[int, ...]]], given: np.ndar
 
 
 def verify(model: str | Path | bytes, given: np.ndarray | None = None, count: int = 100,
-           seed: int = 0, progress: Callable[[int], Any] | None = None) -> VerifyReport:
-    """Convert `model`, run ours and TFLM's on the same inputs, and report every difference."""
+           seed: int = 0, progress: Callable[[int], Any] | None = None,
+           in_place: bool = False) -> VerifyReport:
+    """Convert `model` (`in_place`: with convolutions in bands, as `convert --in-place`), run
+    ours and TFLM's on the same inputs, and report every difference."""
     from .convert import convert
     from .reference import TflmReference
     from .runtime import Engine
 
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
-    conv = convert(model)
+    conv = convert(model, in_place=in_place)
     engine = Engine(conv.blob)
     specs = [(t.dtype, t.shape) for t in engine.inputs]
     if given is not None:

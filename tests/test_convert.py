@@ -29,14 +29,14 @@ MACS = {"kws_ds_cnn": 2.66e6, "vww_mobilenet": 7.49e6, "ic_resnet8": 12.5e6,
 
 @pytest.mark.parametrize("name", ALL_MODELS)
 def test_mlperf_conversion_summary(name: str, mlperf_model: Callable[[str], Path]) -> None:
-    conv = convert(mlperf_model(name))
+    conv = convert(mlperf_model(name), in_place=True)
     s = conv.summary()
     for key in ("arena_bytes", "blob_bytes", "constant_bytes", "macs", "ops"):
         assert key in s
     assert s["blob_bytes"] == len(conv.blob)
     # Overhead target of the format: blob <= constant data + 10%.
     assert s["blob_bytes"] <= 1.10 * s["constant_bytes"], s
-    # In-place execution (elementwise always, convolutions in bands by default) keeps the plan
+    # In-place execution (elementwise always, convolutions in bands when asked) keeps the plan
     # at or below the liveness bound, and at or below TFLM's: for the reference kernels (no scratch)
     # its activation plan, for the portable blob (the scratch of the arm_dsp kernels included)
     # TFLM + CMSIS-NN's whole arena.
@@ -51,7 +51,7 @@ def test_mlperf_conversion_summary(name: str, mlperf_model: Callable[[str], Path
 
 @pytest.mark.parametrize("name", ALL_MODELS)
 def test_plan_never_overlaps_live_tensors(name: str, mlperf_model: Callable[[str], Path]) -> None:
-    b = fmt.read_blob(convert(mlperf_model(name)).blob)
+    b = fmt.read_blob(convert(mlperf_model(name), in_place=True).blob)
     life = lifetimes(b)
     arena = [(t, r) for t, r in enumerate(b.tensors) if r.storage == fmt.STORAGE_ARENA]
     for t, r in arena:
@@ -76,7 +76,7 @@ def test_plan_never_overlaps_live_tensors(name: str, mlperf_model: Callable[[str
 @pytest.mark.parametrize("target", ["cortex-m3", "cortex-m4"])
 @pytest.mark.parametrize("name", sorted(TFLM_CMSIS_ARENA))
 def test_ram_below_tflm(name: str, target: str, mlperf_model: Callable[[str], Path]) -> None:
-    ram = convert(mlperf_model(name), target=target).ram_bytes
+    ram = convert(mlperf_model(name), target=target, in_place=True).ram_bytes
     if (name, target) == ("ad_autoencoder", "cortex-m4"):
         assert ram <= TFLM_CMSIS_ARENA[name]
     else:
@@ -88,7 +88,8 @@ def test_vww_plan_reaches_liveness_bound(mlperf_model: Callable[[str], Path]) ->
     assert conv.arena_bytes == conv.arena_lower_bound == 55296  # no kernel scratch
     conv = convert(mlperf_model("vww_mobilenet"), in_place=False)  # arm_dsp kernels' scratch
     assert conv.arena_bytes == conv.arena_lower_bound
-    assert convert(mlperf_model("vww_mobilenet"), target="cortex-m3").arena_bytes < 55296
+    assert convert(mlperf_model("vww_mobilenet"), target="cortex-m3",
+                   in_place=True).arena_bytes < 55296
 
 
 def test_blob_roundtrip_and_header(mlperf_model: Callable[[str], Path]) -> None:

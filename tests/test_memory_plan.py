@@ -90,7 +90,7 @@ def two_branches(rng: np.random.Generator) -> Case:
 def test_ordering_lowers_the_peak() -> None:
     rng = np.random.default_rng(1)
     case = two_branches(rng)
-    conv = convert(case.model, target="host")
+    conv = convert(case.model, target="host", in_place=True)
     # source order: x (256) + A (4096) + B (2048) alive at B; each branch run to its end: 4416
     assert [op.source_index for op in conv.ops] in ([0, 2, 1, 3, 4], [1, 3, 0, 2, 4])
     assert conv.arena_lower_bound == 256 + 4096 + 64
@@ -101,7 +101,7 @@ def test_ordering_keeps_a_chain() -> None:
     rng = np.random.default_rng(2)
     n = Net(rng, (1, 6, 6, 3))
     y = n.conv(n.conv(n.conv(n.x, 8, 3), 4, 3, 2), 2)
-    conv = convert(n.case(y).model)
+    conv = convert(n.case(y).model, in_place=True)
     assert [op.source_index for op in conv.ops] == [0, 1, 2]
 
 
@@ -134,7 +134,7 @@ def test_banded_in_place_layers_match_tflm(target: str) -> None:
     for seed in range(80):
         rng = np.random.default_rng(1000 + seed)
         case = chain_case(rng)
-        conv = convert(case.model, target=target)
+        conv = convert(case.model, target=target, in_place=True)
         below += banded(conv.blob, above=False)
         above += banded(conv.blob, above=True)
         try:
@@ -162,7 +162,7 @@ def test_residual_add_writes_over_an_operand() -> None:
 def test_one_byte_less_is_refused() -> None:
     rng = np.random.default_rng(6)
     case = chain_case(rng)
-    conv = convert(case.model, target="host")
+    conv = convert(case.model, target="host", in_place=True)
     Engine(conv.blob)
     with pytest.raises(Exception, match="ARENA_SMALL"):
         Engine(conv.blob, arena_bytes=conv.arena_bytes - 1)
@@ -177,7 +177,7 @@ def test_overlap_closer_than_the_shift_is_refused() -> None:
     rng = np.random.default_rng(8)
     n = Net(rng, (1, 16, 16, 8))
     case = n.case(n.conv(n.conv(n.conv(n.x, 16, 3), 16, 3), 16, 1))
-    conv = convert(case.model, target="host")
+    conv = convert(case.model, target="host", in_place=True)
     b = read_blob(conv.blob)
     over = [p for p in band_pairs(conv.graph, conv.ops, {})
             if (lambda x, y: x.offset < y.offset + y.nbytes and y.offset < x.offset + x.nbytes)(
@@ -224,7 +224,7 @@ def test_max_ram_changes_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-
         y = n.conv(y, cout, 3)
     case = n.case(n.conv(y, 8, 1))
     fast = convert(case.model, target="host", in_place=False)
-    small = convert(case.model, target="host")
+    small = convert(case.model, target="host", in_place=True)
     assert small.ram_bytes < fast.ram_bytes and banded(fast.blob) == 0 < banded(small.blob)
     # a budget the plan without bands meets: that plan (the fewest instructions)
     assert convert(case.model, target="host", max_ram_bytes=fast.ram_bytes).blob == fast.blob
@@ -252,7 +252,7 @@ def test_plot_of_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-untyped-
     n = Net(rng, (1, 16, 16, 8))
     case = n.case(n.conv(n.conv(n.conv(n.x, 16, 3), 16, 3), 16, 1))
     blob = tmp_path / "m.blob"
-    blob.write_bytes(convert(case.model, target="host").blob)
+    blob.write_bytes(convert(case.model, target="host", in_place=True).blob)
     png = tmp_path / "plan.png"
     assert main(["inspect", str(blob), "--plot", str(png)]) == 0
     data = png.read_bytes()
@@ -277,7 +277,8 @@ def test_banded_in_place_on_the_fast_kernels(target: str, tmp_path, monkeypatch)
     monkeypatch.setenv("PYRUNTIME_SOURCE_DIR", str(REPO_ROOT))
     blobs = []
     for seed in range(60):
-        conv = convert(chain_case(np.random.default_rng(1000 + seed)).model, target=target)
+        conv = convert(chain_case(np.random.default_rng(1000 + seed)).model, target=target,
+                       in_place=True)
         if banded(conv.blob):
             blobs.append(conv.blob)
     assert len(blobs) >= 8

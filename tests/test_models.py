@@ -40,11 +40,13 @@ def samples(name: str, shared: Path) -> np.ndarray:
     return np.zeros((0, 1, 96, 96, 3), dtype=np.int8)  # no VWW sample is shipped
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["fastest-plan", "in-place-plan"])
 @pytest.mark.parametrize("name", ALL_MODELS)
-def test_bit_exact_with_tflm(name: str, mlperf_model: Callable[[str], Path],
+def test_bit_exact_with_tflm(name: str, in_place: bool, mlperf_model: Callable[[str], Path],
                              shared_dir: Path) -> None:
     given = samples(name, shared_dir)
-    report = verify(mlperf_model(name), given if len(given) else None, RANDOM_INPUTS, seed=7)
+    report = verify(mlperf_model(name), given if len(given) else None, RANDOM_INPUTS, seed=7,
+                    in_place=in_place)
     assert report.inputs_checked == RANDOM_INPUTS + len(given)
     assert report.ok, [(o.index, o.max_abs_diff, o.mismatched_inputs) for o in report.outputs]
 
